@@ -1,0 +1,91 @@
+"""The `physix` command as a user runs it: real processes, exit codes, no tracebacks, nothing lost."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+import pytest
+
+from physix.data import WellWindows
+
+PHYSIX = [sys.executable, "-c", "import sys; from physix.cli import main; sys.exit(main())"]
+
+
+def physix(*args, env=None):
+    return subprocess.run([*PHYSIX, *map(str, args)], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "OMP_NUM_THREADS": "1", **(env or {})})
+
+
+def assert_clean_error(result, *words):
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("physix: error: "), result.stderr
+    for w in words: assert w in result.stderr, (w, result.stderr)
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).parent / "physix"
+    assert script.exists(), "pip install should have created the `physix` console script"
+    r = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and "data" in r.stdout and "demo" in r.stdout
+
+
+def test_make_info_and_no_overwrite(tmp_path):
+    args = ["data", "make", "--dataset", "shear_flow", "--resolution", "16", "--n-traj", "3", "--n-steps", "5", "--out", tmp_path]
+    r = physix(*args)
+    assert r.returncode == 0, r.stderr
+    train = tmp_path / "datasets" / "shear_flow" / "data" / "train"
+    f = next(train.glob("*.hdf5"))
+    before = f.read_bytes()
+    assert len(WellWindows(train.parents[1], "train", n_in=2, n_out=1)) == 1 * 3
+
+    r = physix("data", "info", tmp_path)
+    assert r.returncode == 0 and "shear_flow" in r.stdout and "tracer, pressure, velocity_x, velocity_y" in r.stdout
+
+    r = physix(*args, "--seed", "1")  # exists: refused, file untouched
+    assert_clean_error(r, "already exists", "--overwrite")
+    assert f.read_bytes() == before
+
+    r = physix(*args, "--seed", "1", "--overwrite")
+    assert r.returncode == 0, r.stderr
+    assert f.read_bytes() != before
+
+
+def test_default_output_under_env_var(tmp_path):
+    r = physix("data", "make", "--dataset", "shear_flow", "--resolution", "16", "--n-traj", "3", "--n-steps", "3",
+               env={"PHYSIX_MINIWELL": str(tmp_path / "mw")})
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "mw" / "datasets" / "shear_flow" / "stats.yaml").is_file()
+
+
+@pytest.mark.parametrize("args, words", [
+    (["data", "make", "--dataset", "navier_stokes"], ["unknown dataset 'navier_stokes'", "gray_scott_reaction_diffusion"]),
+    (["data", "make", "--dataset", "shear_flow", "--resolution", "48"], ["power of two", "48"]),
+    (["data", "make", "--dataset", "shear_flow", "--n-steps", "1"], ["n_steps", ">= 2"]),
+    (["data", "make"], ["--dataset NAME or --all"]),
+    (["data", "info", "/no/such/dir"], ["/no/such/dir: no such directory"]),
+])
+def test_bad_input_exits_cleanly(tmp_path, args, words):
+    assert_clean_error(physix(*args, "--out", tmp_path) if args[1] == "make" else physix(*args), *words)
+
+
+def test_unwritable_output_leaves_nothing(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    r = physix("data", "make", "--dataset", "shear_flow", "--resolution", "16", "--n-traj", "3", "--n-steps", "3", "--out", blocker / "root")
+    assert_clean_error(r, "cannot create directory")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_unstable_solver_leaves_no_partial_dataset(tmp_path):
+    # A Gray-Scott run with a negative diffusion coefficient blows up: SimulationError, no dataset directory.
+    code = ("import sys; from physix.cli import main; from physix.sims import generate as g; "
+            "g.RECIPES['gray_scott_reaction_diffusion'].variants = {'bad': {'F': 0.03, 'k': 0.06, 'D_A': -2.0}}; "
+            "sys.exit(main(sys.argv[1:]))")
+    r = subprocess.run([sys.executable, "-c", code, "data", "make", "--dataset", "gray_scott_reaction_diffusion",
+                        "--resolution", "16", "--n-traj", "3", "--n-steps", "3", "--out", str(tmp_path)],
+                       capture_output=True, text=True, timeout=600)
+    assert_clean_error(r, "not finite")
+    assert not (tmp_path / "datasets" / "gray_scott_reaction_diffusion").exists()
+    assert not any(p.name.endswith(".tmp") for p in tmp_path.rglob("*"))
