@@ -20,7 +20,7 @@ def physix(*args, env=None):
 def assert_clean_error(result, *words):
     assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
     assert "Traceback" not in result.stderr, result.stderr
-    assert result.stderr.startswith("physix: error: "), result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("physix: error: "), result.stderr
     for w in words: assert w in result.stderr, (w, result.stderr)
 
 
