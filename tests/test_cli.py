@@ -89,3 +89,17 @@ def test_unstable_solver_leaves_no_partial_dataset(tmp_path):
     assert_clean_error(r, "not finite")
     assert not (tmp_path / "datasets" / "gray_scott_reaction_diffusion").exists()
     assert not any(p.name.endswith(".tmp") for p in tmp_path.rglob("*"))
+
+
+def test_demo_generates_then_reuses(tmp_path):
+    r = physix("demo", "--out", tmp_path)
+    assert r.returncode == 0, r.stderr
+    for name in ("gray_scott_reaction_diffusion", "shear_flow", "euler_multi_quadrants_periodicBC",
+                 "euler_multi_quadrants_openBC", "acoustic_scattering_inclusions"):
+        assert name in r.stdout
+        assert (tmp_path / "datasets" / name / "stats.yaml").is_file()
+    assert "resolution 64x128" in r.stdout  # shear flow is twice as long in y
+    stamp = (tmp_path / "datasets" / "shear_flow" / "stats.yaml").stat().st_mtime_ns
+    r = physix("demo", "--out", tmp_path)
+    assert r.returncode == 0 and r.stdout.count("already generated, reusing it") == 5
+    assert (tmp_path / "datasets" / "shear_flow" / "stats.yaml").stat().st_mtime_ns == stamp
