@@ -165,3 +165,21 @@ def test_bad_stage_config_in_run_spec():
 def test_dataset_smaller_than_a_global_batch(tmp_path):
     with pytest.raises(ConfigError, match="fewer than one global batch of 64"):
         fit(RegressionStage(RegressionConfig(n_samples=32)), TrainConfig(run_dir=str(tmp_path / "r"), max_steps=1, batch_size=64, progress=False))
+
+
+def test_two_nodes_with_c10d_rendezvous(tmp_path):
+    """Two torchrun agents on this machine acting as two nodes (c10d rendezvous on localhost) match one process."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
+    cfg = TrainConfig(run_dir=str(tmp_path / "nodes"), max_steps=4, batch_size=4, lr=1e-2, progress=False)
+    write_run_spec(RegressionStage(), cfg)
+    jobs = [subprocess.Popen(torchrun_command(cfg.run_dir, nproc=1, nnodes=2, node_rank=r, rdzv_endpoint=f"127.0.0.1:{port}"),
+                             env={**os.environ, **ENV}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            for r in (0, 1)]
+    outputs = [j.communicate(timeout=300)[0] for j in jobs]
+    assert all(j.returncode == 0 for j in jobs), outputs[0][-3000:] + outputs[1][-3000:]
+    one = fit(RegressionStage(), cfg.replace(run_dir=str(tmp_path / "one"), batch_size=8))
+    assert_same_weights(weights(Path(cfg.run_dir)), weights(one))
+    start = json.loads((Path(cfg.run_dir) / "log.jsonl").read_text().splitlines()[0])
+    assert start["world_size"] == 2
