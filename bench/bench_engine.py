@@ -1,6 +1,6 @@
 """Training-engine overhead and DDP throughput: physix.train measured side by side in one run.
 
-    python bench/bench_engine.py [--steps 400] [--repeats 5] [--threads 1] [--ddp-steps 120]
+    python bench/bench_engine.py [--steps 300] [--repeats 7] [--threads 1] [--ddp-steps 120]
 
 1. Engine overhead. For each regression model size, the same training is run three ways in this process, each
    `--repeats` times (the variants take turns inside every repeat, so drift hits them alike), and the median
@@ -187,7 +187,8 @@ def ddp_run(cfg: RegressionConfig, args, tmp: Path, nproc: int, threads: int, ba
 def ddp_table(args, tmp: Path):
     cfg, B, cores = MODELS[args.ddp_model], args.batch, os.cpu_count()
     print(f"\n## DDP on {cores} cores: {args.ddp_model} model ({cfg.dim}/{cfg.hidden}), global batch {2 * B}, "
-          f"{args.ddp_steps} steps, median samples/s of log records after step {args.ddp_warmup}\n")
+          f"{args.ddp_steps} steps, median samples/s of log records after step {args.ddp_warmup} (they time train_step only, "
+          f"not the batch fetch); worker threads set by OMP_NUM_THREADS\n")
     print("| processes x threads (OMP_NUM_THREADS) | batch per rank | samples/s | vs 1 x 1 | vs 1 x {c} | launch wall s |".format(c=cores))
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     setups = [(1, 1, 2 * B), (1, cores, 2 * B), (2, 1, B)]
@@ -203,8 +204,8 @@ def ddp_table(args, tmp: Path):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--steps", type=int, default=400, help="timed optimiser steps per overhead measurement")
-    p.add_argument("--repeats", type=int, default=5, help="repeats of each overhead measurement (median reported)")
+    p.add_argument("--steps", type=int, default=300, help="timed optimiser steps per overhead measurement")
+    p.add_argument("--repeats", type=int, default=7, help="repeats of each overhead measurement (median reported)")
     p.add_argument("--warmup", type=int, default=20, help="untimed steps before the timed ones")
     p.add_argument("--batch", type=int, default=64, help="batch size (per rank for DDP x 2; 1 process gets twice)")
     p.add_argument("--lr", type=float, default=1e-3)
