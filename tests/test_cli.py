@@ -103,3 +103,28 @@ def test_demo_generates_then_reuses(tmp_path):
     r = physix("demo", "--out", tmp_path)
     assert r.returncode == 0 and r.stdout.count("already generated, reusing it") == 5
     assert (tmp_path / "datasets" / "shear_flow" / "stats.yaml").stat().st_mtime_ns == stamp
+
+
+def test_train_tokenizer_then_load(tmp_path):
+    for name in ("gray_scott_reaction_diffusion", "shear_flow"):
+        r = physix("data", "make", "--dataset", name, "--resolution", "16", "--n-traj", "3", "--n-steps", "7", "--out", tmp_path / "well")
+        assert r.returncode == 0, r.stderr
+    args = ["train", "tokenizer", "--datasets", "gray_scott_reaction_diffusion,shear_flow", "--root", tmp_path / "well",
+            "--run-dir", tmp_path / "run", "--steps", "4", "--batch-size", "2"]
+    r = physix(*args)
+    assert r.returncode == 0, r.stderr
+    from physix.tokenizer import load
+    tok = load(tmp_path / "run")
+    assert sorted(tok.decoders) == ["gray_scott_reaction_diffusion", "shear_flow"]
+    assert_clean_error(physix(*args), "already holds a run")  # no silent overwrite
+    r = physix(*args, "--resume", "--nproc", "2")  # continue the finished run under torchrun: nothing left to do
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("datasets, words", [
+    ("navier_stokes", ["unknown dataset(s) ['navier_stokes']"]),
+    ("euler_multi_quadrants_openBC", ["euler_multi_quadrants_openBC: dataset directory does not exist"]),
+])
+def test_train_tokenizer_bad_input(tmp_path, datasets, words):
+    r = physix("train", "tokenizer", "--datasets", datasets, "--root", tmp_path, "--run-dir", tmp_path / "run", "--steps", "2")
+    assert_clean_error(r, *words)
