@@ -6,6 +6,7 @@ from pathlib import Path
 
 import h5py
 import pytest
+import torch
 
 from physix.data import WellWindows
 
@@ -119,6 +120,15 @@ def test_train_tokenizer_then_load(tmp_path):
     assert_clean_error(physix(*args), "already holds a run")  # no silent overwrite
     r = physix(*args, "--resume", "--nproc", "2")  # continue the finished run under torchrun: nothing left to do
     assert r.returncode == 0, r.stderr
+
+    # the continuous tokenizer, under torchrun with two processes
+    r = physix("train", "tokenizer", "--kind", "continuous", "--datasets", "gray_scott_reaction_diffusion,shear_flow",
+               "--root", tmp_path / "well", "--run-dir", tmp_path / "continuous", "--steps", "2", "--batch-size", "1", "--nproc", "2")
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    model = load(tmp_path / "continuous")
+    fields = torch.rand(1, 2, 5, 16, 16)
+    latents, scale = model.encode_fields(fields, "gray_scott_reaction_diffusion")
+    assert model.decode_fields(latents, "gray_scott_reaction_diffusion", scale).shape == fields.shape
 
 
 @pytest.mark.parametrize("datasets, words", [
