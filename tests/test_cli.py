@@ -1,4 +1,5 @@
 """The `physix` command as a user runs it: real processes, exit codes, no tracebacks, nothing lost."""
+import json
 import os
 import subprocess
 import sys
@@ -120,6 +121,14 @@ def test_train_tokenizer_then_load(tmp_path):
     assert_clean_error(physix(*args), "already holds a run")  # no silent overwrite
     r = physix(*args, "--resume", "--nproc", "2")  # continue the finished run under torchrun: nothing left to do
     assert r.returncode == 0, r.stderr
+
+    # the AR model on the tokenizer's tokens, under torchrun with two processes
+    r = physix("train", "ar", "--tokenizer", tmp_path / "run", "--root", tmp_path / "well", "--run-dir", tmp_path / "ar",
+               "--n-frames", "5", "--steps", "2", "--batch-size", "2", "--nproc", "2")
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    assert json.loads((tmp_path / "ar" / "checkpoints" / "latest.json").read_text())["step"] == 2
+    assert_clean_error(physix("train", "ar", "--tokenizer", tmp_path / "nothing", "--root", tmp_path / "well",
+                              "--run-dir", tmp_path / "ar2"), "no checkpoint")
 
     # the continuous tokenizer, under torchrun with two processes
     r = physix("train", "tokenizer", "--kind", "continuous", "--datasets", "gray_scott_reaction_diffusion,shear_flow",
