@@ -1,6 +1,6 @@
 """Tokenizer rate-distortion on the mini-Well test split after a fixed CPU training budget.
 
-    python bench/bench_tokenizers.py [--minutes 2] [--root WELL_ROOT] [--no-second-fsq] [--threads 2]
+    python bench/bench_tokenizers.py [--minutes 2] [--root WELL_ROOT] [--no-second-fsq] [--threads 1]
 
 What it does
 1. Data. Two small mini-Well datasets generated with physix's own solvers (into a temporary Well root, or into /
@@ -13,14 +13,16 @@ What it does
    5-frame clips of both datasets, in this process on the CPU:
    * fsq-tiny: the PhysiX universal FSQ tokenizer, `TokenizerConfig()` (the CPU-sized default: 16 channels,
      multipliers (1, 2, 2)): 4x space, 2x time, FSQ levels [8,8,8,5,5,5] = 64,000 codes; z-score normalisation.
-   * fsq-2x (unless `--no-second-fsq`): the same with multipliers (1, 2): 2x space, 2x time.
+   * fsq-2x (unless `--no-second-fsq`): the same with multipliers (1, 2), i.e. one downsampling level fewer
+     (so also fewer parameters): 2x space, 2x time, the same FSQ levels.
      Both FSQ runs use the PhysiX recipe of `physix train tokenizer --kind fsq`: AdamW, lr 1e-3, betas
      (0.9, 0.95), weight decay 1e-5, gradient clipping 10, cosine schedule with a short warmup. The cosine runs
      over the step cap, so within the time budget the learning rate stays (almost) at its peak.
    * continuous: the tokeniser-pretraining paper's "MAGVIT-simple", `ContinuousTokenizerConfig.tiny()` (widths
      8, 8, 16; 8 latent channels; depth factors (1,2) | {1,2}x{1,2} | {1,2}x{1,2}), trained with its
      `pretraining_train_config` (SOAP, constant lr 1e-3, clipping 0.5), sampling one factor pair per depth per
-     step. SOAP is slow on a CPU, so it gets far fewer steps than AdamW in the same time.
+     step. SOAP's preconditioner updates make its steps dearer than AdamW's, but this model is much smaller than
+     the FSQ ones, so the step counts in the table are what each could do in the same time.
    All runs use the same `--batch-size` (default 4 clips). The "steps" column is the number of optimiser steps
    done within the budget (the final validation and checkpoint are outside it).
 3. Evaluation on the TEST split, in physical units (no normalisation: the FSQ tokenizer undoes its stored
@@ -28,6 +30,10 @@ What it does
    test trajectory (start times 0, 5, 10, ...). For each clip, `the_well.benchmark.metrics.VRMSE` (the Well's own
    metric: RMSE over the spatial grid divided by the target's spatial standard deviation, per frame and channel)
    is computed on the reconstruction; the table gives its mean over frames, non-constant channels and clips.
+   VRMSE divides by each frame's spatial standard deviation, so nearly uniform frames (some Gray-Scott B
+   frames and shear-flow pressure frames have a spatial std of ~1e-4) weigh heavily in the mean and can push it
+   above 1 (worse than predicting each frame's spatial mean); the notes under the table also give per-channel
+   means and the median over (clip, frame, channel).
    The FSQ tokenizers are evaluated at their one compression; the continuous tokenizer (ONE set of weights) at
    EVERY allowed combination of per-depth (time, space) factors -- several combinations reach the same total
    compression, and the table lists each one.
@@ -38,10 +44,19 @@ What it does
    * continuous: floats = latent channels x latent positions / input positions (the per-sample RMS scale, one
      float per field and clip, is side information not counted).
    Causal tokenizers encode the first frame alone, so the rate depends on the clip length (5 frames here).
+   Bits and floats are different units: a float is 32 (fp32) or 16 (bf16) bits unless it is itself quantised,
+   so the rate column orders each tokenizer's own settings, not FSQ against continuous. Under the table, the FSQ
+   codebook use on the test ids (fraction of codes used, perplexity) shows how many of the nominal bits per id
+   the trained tokenizer actually spends.
 5. Throughput: input frames per second of `encode_fields` and of `decode_fields` (physical units in and out,
    normalisation included), over all test clips of both datasets in batches of `--eval-batch` (a shear_flow
-   frame has twice the pixels of a Gray-Scott one), with `torch.set_num_threads(--threads)`: the fastest of
-   `--repeats` timed passes, after the untimed VRMSE pass has warmed up every batch shape.
+   frame has twice the pixels of a Gray-Scott one): the fastest of `--repeats` timed passes, after the untimed
+   VRMSE pass has warmed up every batch shape.
+
+Threads. Everything (training and timing) runs with `torch.set_num_threads(--threads)`, default 1. On this 2-core
+machine shared with other jobs, 2 OpenMP threads stall at every op's barrier whenever one core is taken: the
+tiny models' encode/decode then ran up to ~50x slower for seconds at a time (measured while writing this), while
+1 thread was steady and only ~1.4x slower than 2 threads on an idle machine. Pass `--threads 2` on a quiet machine.
 
 The numbers come from a few CPU minutes of training tiny models on tiny data: they compare the two tokenizers and
 their compressions under the same budget on this machine; they are NOT the papers' numbers (days of GPU training
@@ -149,6 +164,7 @@ def evaluate(model, data: dict, factors, batch: int, repeats: int) -> dict:
         if ids: out.setdefault("usage", {})[name] = model.fsq.codebook_usage(torch.cat(ids))
         out["vrmse"][name] = scores.mean().item()
         out["per_channel"][name] = scores.mean(dim=(0, 1)).tolist()
+        out.setdefault("median", {})[name] = scores.median().item()
         out["latent"][name] = (tuple(latents.shape[1:]), tuple(x.shape[2:]))
     enc, dec = [], []
     for _ in range(repeats):
@@ -208,7 +224,8 @@ def main():
     p.add_argument("--eval-batch", type=int, default=8)
     p.add_argument("--max-test-clips", type=int, default=None, help="per dataset (default: all non-overlapping clips)")
     p.add_argument("--repeats", type=int, default=3, help="timed encode/decode passes (the fastest counts)")
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch threads for training and timing (default 1: see the docstring on shared machines)")
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -272,10 +289,12 @@ def main():
         print("continuous factors are (time, space) per depth; depth 1 is always (1,2).")
         print("training: " + "; ".join(f"{n} {t['steps']} steps, {t['samples_per_s']:.1f} clips/s, val loss {t['val_loss']:.4g}"
                                        for n, t in trained.items()))
-        print("VRMSE per channel (gray_scott: A, B | shear_flow: tracer, pressure, velocity_x, velocity_y):")
+        print("VRMSE per channel (gray_scott: A, B | shear_flow: tracer, pressure, velocity_x, velocity_y), and the median "
+              "over all (clip, frame, channel) values (gray_scott | shear_flow):")
         for label, ev in notes:
-            pc = ev["per_channel"]
-            print(f"  {label}: " + " | ".join(" ".join(f"{v:.3f}" for v in pc[d]) for d in DATASETS))
+            pc, med = ev["per_channel"], ev["median"]
+            print(f"  {label}: " + " | ".join(" ".join(f"{v:.3f}" for v in pc[d]) for d in DATASETS)
+                  + "   median " + " | ".join(f"{med[d]:.3f}" for d in DATASETS))
         for label, ev in notes:
             if "usage" in ev:
                 print(f"{label} codebook use on the test ids: " + "; ".join(
