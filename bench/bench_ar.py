@@ -218,13 +218,13 @@ class Probe(nn.Module):
         self.model, self.cfg, self.limit = model, model.cfg, limit
         self.calls, self.ids, self.t_stop = [], None, None
 
-    def forward(self, ids, shape, start=0, cache=None):
+    def forward(self, ids, shape, start=0, cache=None, last_only=False):
         device = ids.device
         if self.limit is not None and len(self.calls) == self.limit:
             self.t_stop, self.ids = now(device), ids
             raise _Stop
         t0 = now(device)
-        out = self.model(ids, shape, start, cache)
+        out = self.model(ids, shape, start, cache, last_only=last_only)
         self.calls.append((t0, now(device)))
         return out
 
