@@ -109,7 +109,7 @@ def test_demo_generates_then_reuses(tmp_path):
 
 def test_train_tokenizer_then_load(tmp_path):
     for name in ("gray_scott_reaction_diffusion", "shear_flow"):
-        r = physix("data", "make", "--dataset", name, "--resolution", "16", "--n-traj", "3", "--n-steps", "7", "--out", tmp_path / "well")
+        r = physix("data", "make", "--dataset", name, "--resolution", "16", "--n-traj", "3", "--n-steps", "16", "--out", tmp_path / "well")
         assert r.returncode == 0, r.stderr
     args = ["train", "tokenizer", "--datasets", "gray_scott_reaction_diffusion,shear_flow", "--root", tmp_path / "well",
             "--run-dir", tmp_path / "run", "--steps", "4", "--batch-size", "2"]
@@ -129,6 +129,13 @@ def test_train_tokenizer_then_load(tmp_path):
     assert json.loads((tmp_path / "ar" / "checkpoints" / "latest.json").read_text())["step"] == 2
     assert_clean_error(physix("train", "ar", "--tokenizer", tmp_path / "nothing", "--root", tmp_path / "well",
                               "--run-dir", tmp_path / "ar2"), "no checkpoint")
+
+    # a refiner on the AR model's predictions for Gray-Scott
+    r = physix("train", "refiner", "--ar", tmp_path / "ar", "--dataset", "gray_scott_reaction_diffusion", "--root", tmp_path / "well",
+               "--run-dir", tmp_path / "refiner", "--n-context", "3", "--n-samples", "4", "--steps", "2", "--batch-size", "4")
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    from physix.refiner import load_refiner
+    assert load_refiner(tmp_path / "refiner")[0] == "gray_scott_reaction_diffusion"
 
     # the continuous tokenizer, under torchrun with two processes
     r = physix("train", "tokenizer", "--kind", "continuous", "--datasets", "gray_scott_reaction_diffusion,shear_flow",
