@@ -3,7 +3,7 @@
     python bench/bench_compare.py [--minutes 1] [--resolution 64] [--n-traj 8] [--n-steps 40]
         [--datasets gray_scott_reaction_diffusion,shear_flow,euler_multi_quadrants_periodicBC]
         [--baselines fno,tfno,unet,cnextunet] [--gs-regimes gliders,...] [--test-fraction 0.25]
-        [--valid-fraction 0.125] [--root DIR] [--out DIR] [--threads N] [--overwrite]
+        [--valid-fraction 0.125] [--root DIR] [--out DIR] [--threads 1] [--overwrite]
 
 What it does
 1. Data. Generates mini-Well datasets with physix's own solvers (`physix.sims.generate.make_dataset`) at
@@ -11,6 +11,10 @@ What it does
    file, or reuses what is already under `--root` (checked: resolution and at least 5 + 26 frames). Gray-Scott
    writes one file per (F, k) regime, six by default; `--gs-regimes` restricts it to a subset by swapping, in this
    process only, the variants of its recipe in `physix.sims.generate.RECIPES` (the library itself is untouched).
+   (Measured with physix's solver at 32^2 and 64^2, 40 frames: half or more of the gliders and spirals
+   trajectories, and some spots ones, decay to the uniform state; their near-zero target variance makes VRMSE
+   explode and dominate the mean, so `--gs-regimes bubbles,maze,worms` gives a more readable Gray-Scott row.
+   The script counts such trajectories under the VRMSE table.)
    Every file is split into train/valid/test by `--valid-fraction` / `--test-fraction` (default 1/8 and 1/4, so
    8 trajectories give 5/1/2: the library's default 10% test fraction would leave single-file datasets one test
    trajectory and hence no confidence interval).
@@ -46,6 +50,9 @@ transformer, U-Nets with 4 base channels). The absolute VRMSEs are therefore far
 and the ranking can differ from the paper's; the table says how each method does with the same few minutes
 of CPU, nothing more. Training is bounded by wall-clock, so the machine's load (printed at the start and the
 end) changes the number of optimisation steps each method gets; the per-method steps and seconds are printed.
+Threads: one intra-op thread by default. On this 2-core machine, with another process holding one core, torch at
+2 threads ran the same tiny rollouts 20-100x slower than at 1 (OpenMP threads waiting for a descheduled peer),
+which would make budgets and speeds meaningless; `--threads 0` keeps torch's default for a dedicated machine.
 compare() also writes compare.{md,csv,png,json} and the runs into --out; this script adds bench_compare.md.
 """
 from __future__ import annotations
@@ -242,6 +249,15 @@ def run_specs(report: dict, baselines) -> dict:
     return {PHYSIX: {**pipeline, "refiner": runs["refiner"]}, PHYSIX_NO_REFINER: pipeline, **{b: runs[b] for b in baselines}}
 
 
+def uniform_targets(root: Path, name: str) -> tuple[int, int]:
+    "(trajectories whose target frames go nearly uniform in some channel, test trajectories)."
+    w = rollout_windows(root, name, N_CONTEXT, HORIZON)
+    target = torch.stack([w[i]["fields"] for i in range(len(w))])[:, :, N_CONTEXT:]      # [N, C, T, H, W]
+    std = target.std(dim=(-2, -1))[:, ~w.constant_mask]                                   # [N, C', T]
+    typical = std.transpose(0, 1).flatten(1).median(dim=1).values                         # [C']
+    return int((std < 0.01 * typical[None, :, None]).flatten(1).any(1).sum()), len(w)
+
+
 def persistence(context, n_steps, dataset):
     return context[:, :, -1:].expand(-1, -1, n_steps, -1, -1).clone()
 
@@ -265,13 +281,14 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--root", help="Well root to reuse / generate into (default: <out>/miniwell)")
     p.add_argument("--out", help="output directory (default: <physix cache>/bench/compare-<time>)")
-    p.add_argument("--threads", type=int, help="torch intra-op threads (default: torch's choice)")
+    p.add_argument("--threads", type=int, default=1, help="torch intra-op threads (default 1; 0 = torch's choice)")
     p.add_argument("--overwrite", action="store_true", help="let compare() replace an existing table and runs in --out")
     args = p.parse_args()
     args.datasets, args.baselines, args.gs_regimes = names(args.datasets), names(args.baselines), names(args.gs_regimes)
     bad = [r for r in args.gs_regimes if r not in GRAY_SCOTT_REGIMES]
     if bad or not args.gs_regimes: p.error(f"--gs-regimes: expected some of {GRAY_SCOTT_REGIMES}, got {args.gs_regimes}")
     if args.n_steps < N_CONTEXT + HORIZON: p.error(f"--n-steps must be >= {N_CONTEXT + HORIZON} (5 context + 26 frames)")
+    if args.threads < 0: p.error("--threads: expected >= 0")
     if args.threads: torch.set_num_threads(args.threads)
     out = Path(args.out) if args.out else cache_dir() / "bench" / f"compare-{datetime.now():%Y%m%d-%H%M%S}"
     root = Path(args.root) if args.root else out / "miniwell"
@@ -286,6 +303,9 @@ def main():
     say(f"CPU: {cpu_name()}; {os.cpu_count()} logical CPUs, {affinity} usable; torch {torch.__version__}, "
         f"{torch.get_num_threads()} intra-op / {torch.get_num_interop_threads()} inter-op threads "
         f"(OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}); CUDA not used")
+    if os.getloadavg()[0] + torch.get_num_threads() > affinity + 0.5:
+        say(f"WARNING: load average {os.getloadavg()[0]:.2f} + {torch.get_num_threads()} threads > {affinity} usable CPUs: "
+            "other processes compete for the CPU; every timing and every wall-clock budget below is affected")
     say(f"budget: {args.minutes:g} min per method and dataset (PhysiX split {PHYSIX_SPLIT}); tiny presets; "
         f"context {N_CONTEXT} frames, rollout {HORIZON} frames; out: {out}; data root: {root}")
     say()
@@ -299,7 +319,7 @@ def main():
     say(table[0].replace("| |", "| source |")); say(table[1])
     for row, name in zip(table[2:], args.datasets): say(row.replace("| |", f"| {notes[name]} |"))
     if "gray_scott_reaction_diffusion" in args.datasets and notes.get("gray_scott_reaction_diffusion") != "reused":
-        say(f"Gray-Scott regimes: {', '.join(args.gs_regimes)}")
+        say(); say(f"Gray-Scott regimes: {', '.join(args.gs_regimes)}")
     say()
 
     # 2. train + evaluate
@@ -311,15 +331,29 @@ def main():
     machine("after training")
     say(f"compare() took {compare_seconds:.0f} s")
     say()
-    say("## Training actually done (seconds of wall-clock, optimisation steps)")
+    say(f"## Training actually done (wall-clock seconds against the budget of {60 * args.minutes:.0f} s; optimisation steps)")
     say()
     methods_trained = [PHYSIX, *args.baselines]
     say("| dataset | " + " | ".join(methods_trained) + " | physix steps: tokenizer / AR / refiner |")
     say("|---|" + "---:|" * len(methods_trained) + "---|")
+    overruns = []
     for ds in args.datasets:
         r = report["datasets"][ds]
         secs = [f"{r['train_seconds'][m]:.0f} s" + (f", {r['steps'][m]} steps" if m in r["steps"] else "") for m in methods_trained]
         say(f"| `{ds}` | " + " | ".join(secs) + f" | {r['steps']['tokenizer']} / {r['steps']['ar']} / {r['steps']['refiner']} |")
+        overruns += [(ds, m, r["train_seconds"][m]) for m in methods_trained if r["train_seconds"][m] > 1.1 * 60 * args.minutes + 5]
+    starved = [(ds, stage, report["datasets"][ds]["steps"][stage]) for ds in args.datasets for stage in ("tokenizer", "ar", "refiner")
+               if report["datasets"][ds]["steps"][stage] < 10]
+    if starved:
+        say()
+        say("PhysiX stages left with < 10 optimisation steps (their data preparation -- AR: tokenizing every training "
+            "window; refiner: AR rollouts for its triplets -- counts against their share of the budget): "
+            + "; ".join(f"{ds} {stage} {n} step(s)" for ds, stage, n in starved))
+    if overruns:
+        say()
+        say("Budget overruns (> 110% + 5 s; the stages finish their step, validation and checkpoint after the deadline, "
+            "and data preparation may exceed a small budget): "
+            + "; ".join(f"{ds} {m} {sec:.0f} s" for ds, m, sec in overruns))
     say()
 
     # persistence reference (nothing trained)
@@ -335,6 +369,12 @@ def main():
         + f". {PERSISTENCE} = repeat the last context frame (untrained reference, not a baseline).")
     say()
     for row in results_table(results, methods): say(row)
+    say()
+    for ds in args.datasets:
+        k, n = uniform_targets(root, ds)
+        if k: say(f"- `{ds}`: {k} of {n} test trajectories become (nearly) spatially uniform in some channel within the "
+                  f"{HORIZON} predicted frames (spatial std < 1% of that channel's median); VRMSE divides by that variance, "
+                  "so these trajectories dominate the mean and its CI")
     say()
 
     say("## PhysiX / best trained baseline")
