@@ -370,12 +370,14 @@ def main():
     say()
     for row in results_table(results, methods): say(row)
     say()
+    flagged = 0
     for ds in args.datasets:
         k, n = uniform_targets(root, ds)
         if k: say(f"- `{ds}`: {k} of {n} test trajectories become (nearly) spatially uniform in some channel within the "
                   f"{HORIZON} predicted frames (spatial std < 1% of that channel's median); VRMSE divides by that variance, "
                   "so these trajectories dominate the mean and its CI")
-    say()
+        flagged += bool(k)
+    if flagged: say()
 
     say("## PhysiX / best trained baseline")
     say()
