@@ -279,10 +279,13 @@ class ARStageConfig(Config):
     root: str = ""                         # Well root; "" = the mini-Well cache
     datasets: tuple[str, ...] = ()         # default: every dataset the tokenizer decodes
     n_frames: int = 9                      # window length in frames: 1 + k · the tokenizer's time compression
+    max_windows: int = 0                   # tokenize at most this many windows per dataset and split (a seeded random subset); 0 = all
+    window_seed: int = 0
     model: ARConfig = None                 # vocab_size is set from the tokenizer
 
     def __post_init__(self):
         if self.model is None: self.model = ARConfig()
+        if self.max_windows < 0: raise ConfigError(f"max_windows: expected 0 (all windows) or a positive count, got {self.max_windows}")
 
 def load_tokenizer(run_dir):
     "The frozen tokenizer of a run (no gradients)."
@@ -329,13 +332,21 @@ class ARStage(MultiDatasetStage):
         for name in self.names:
             windows = WellWindows(dataset_dir(root, name), split, n_in=c.n_frames, n_out=0, normalization="zscore",
                                   registry=tok.registry)
-            batches = [torch.stack([windows[i]["fields"] for i in range(s, min(s + 16, len(windows)))]) for s in range(0, len(windows), 16)]
+            picks = self.window_indices(len(windows), split)
+            batches = [torch.stack([windows[i]["fields"] for i in picks[s:s + 16]]) for s in range(0, len(picks), 16)]
             mask = windows[0]["field_mask"]
             with torch.no_grad(): parts.append(torch.cat([tok.quantize(b, mask)[0] for b in batches]))
             if any(a > m for a, m in zip(parts[-1].shape[1:], c.model.max_latent_shape)):
                 raise ConfigError(f"{name}: latent shape {tuple(parts[-1].shape[1:])} exceeds ARConfig.max_latent_shape {c.model.max_latent_shape}")
         self._cache[split] = TokenDataset(parts)
         return self._cache[split]
+
+    def window_indices(self, n_windows: int, split: str) -> list[int]:
+        "Which of a split's `n_windows` windows are tokenized: all, or a sorted seeded random subset of `max_windows`."
+        c = self.config
+        if not c.max_windows or n_windows <= c.max_windows: return list(range(n_windows))
+        g = torch.Generator().manual_seed(c.window_seed + (0 if split == "train" else 1_000))
+        return sorted(torch.randperm(n_windows, generator=g)[:c.max_windows].tolist())
 
     def build_model(self):
         return PhysiXAR(self.config.model.replace(vocab_size=self.tokenizer.fsq.codebook_size))

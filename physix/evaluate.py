@@ -90,7 +90,7 @@ def physix_configs(dataset: str, resolution: Sequence[int], tiny: bool = True, n
     ar_frames = n_context + (4 if tiny else 8)
     ar = (ARConfig() if tiny else ARConfig.paper()).replace(max_latent_shape=(1 + (ar_frames - 1) // ct, H // cs, W // cs))
     refiner = (RefinerConfig(stages=min(4, _halvings(H), _halvings(W))) if tiny else RefinerConfig.paper()).replace(resolution=(H, W))
-    return dict(tokenizer=tok, tokenizer_frames=5 if tiny else 13, ar=ar, ar_frames=ar_frames, refiner=refiner)
+    return dict(tokenizer=tok, tokenizer_frames=5 if tiny else 13, ar=ar, ar_frames=ar_frames, ar_windows=256 if tiny else 0, refiner=refiner)
 
 # %% ../nbs/12_evaluate.ipynb #cbaf030b
 from itertools import accumulate
@@ -112,7 +112,8 @@ def train_physix(root, dataset: str, minutes: float, run_dir, tiny: bool = True,
     recipe = dict(betas=(0.9, 0.95), schedule="cosine", warmup=10, val_metric="mean_dataset_loss", lr=1e-3, batch_size=4, **common)
     tok = fit_until(TokenizerStage(TokenizerStageConfig(root=str(root), n_frames=cfg["tokenizer_frames"], tokenizer=cfg["tokenizer"])),
                     TrainConfig(run_dir=str(run_dir / "tokenizer"), weight_decay=1e-5, grad_clip=10.0, **recipe), tok_end)
-    ar = fit_until(ARStage(ARStageConfig(tokenizer_run=str(tok), root=str(root), n_frames=cfg["ar_frames"], model=cfg["ar"])),
+    ar = fit_until(ARStage(ARStageConfig(tokenizer_run=str(tok), root=str(root), n_frames=cfg["ar_frames"], model=cfg["ar"],
+                                         max_windows=cfg["ar_windows"])),
                    TrainConfig(run_dir=str(run_dir / "ar"), weight_decay=0.1, grad_clip=1.0, **recipe), ar_end)
     ref = fit_until(RefinerStage(RefinerStageConfig(ar_run=str(ar), root=str(root), dataset=dataset, n_context=n_context, refiner=cfg["refiner"])),
                     refiner_recipe(run_dir / "refiner", max_epochs=None, warmup=1, batch_size=16 if tiny else 64, **common), ref_end)
