@@ -14,14 +14,15 @@ import torch
 
 from .core import ConfigError, DataError, OutputExistsError, atomic_write_text
 from .data import WellWindows, scan_split
-from .metrics import HORIZONS, format_table, horizon_scores, vrmse_mean, write_table
+from .metrics import HORIZONS, format_table, horizon_scores, neps_bands, one_step_scores, one_step_windows, vrmse_mean, write_table
 from .sims.generate import miniwell_root
 from .wellformat import dataset_dir
 
 # %% auto #0
-__all__ = ['Predictor', 'MAX_STEPS', 'TINY_LEVELS', 'PHYSIX_SPLIT', 'PHYSIX', 'PHYSIX_NO_REFINER', 'rollout_windows',
-           'evaluate_rollouts', 'default_horizon', 'fit_until', 'physix_configs', 'train_physix', 'train_baseline',
-           'physix_predictor', 'baseline_predictor', 'load_predictor', 'evaluate_runs', 'check_compare', 'compare',
+__all__ = ['Predictor', 'NEPS_BANDS', 'MAX_STEPS', 'TINY_LEVELS', 'TINY_MAX_TOKENS', 'PHYSIX_SPLIT', 'ONE_STEP', 'PHYSIX',
+           'PHYSIX_NO_REFINER', 'rollout_windows', 'score_rollouts', 'evaluate_rollouts', 'evaluate_one_step',
+           'default_horizon', 'fit_until', 'physix_configs', 'train_physix', 'train_baseline', 'physix_predictor',
+           'baseline_predictor', 'load_predictor', 'evaluate_runs', 'write_results', 'check_compare', 'compare',
            'compare_arguments', 'cmd_compare', 'eval_arguments', 'eval_specs', 'cmd_eval']
 
 # %% ../nbs/12_evaluate.ipynb #ffd44419
@@ -36,21 +37,60 @@ def rollout_windows(root, dataset: str, n_context: int, horizon: int, split: str
             raise ConfigError(f"{name}: expected an integer >= 1, got {value!r}")
     return WellWindows(dataset_dir(_root(root), dataset), split, n_in=n_context, n_out=horizon, mode="rollout", normalization=None)
 
+def _predict_checked(predict: Predictor, context: torch.Tensor, target: torch.Tensor, dataset: str, channels) -> torch.Tensor:
+    "`predict(context, n_steps, dataset)` on the CPU, refused by name unless it has the target's shape `[B, C, n_steps, H, W]`."
+    pred = predict(context, target.shape[2], dataset)
+    if not isinstance(pred, torch.Tensor) or tuple(pred.shape) != tuple(target.shape):
+        raise ConfigError(f"{dataset}: the predictor must return frames [B, C, n_steps, H, W] = {list(target.shape)} "
+                          f"(channels {list(channels)}), got {list(pred.shape) if isinstance(pred, torch.Tensor) else type(pred).__name__}")
+    return pred.detach().cpu()
+
+NEPS_BANDS = ("low", "mid", "high")
+
+def _neps_mean(pred: torch.Tensor, target: torch.Tensor, constant_mask: torch.Tensor) -> dict[str, torch.Tensor]:
+    "NEPS per band of `[B, C, T, H, W]` frames, averaged over the channels that change in time: `{band: [B, T]}`."
+    keep = ~constant_mask
+    return {band: v[:, keep].mean(1) for band, v in neps_bands(pred, target).items()}
+
 @torch.no_grad()
-def evaluate_rollouts(predict: Predictor, root, dataset: str, n_context: int, horizon: int, split: str = "test",
-                      batch_size: int = 8) -> torch.Tensor:
-    "Per-frame VRMSE `[N_trajectories, horizon]` of `predict`'s rollouts from `t = 0` of every trajectory of `split`."
+def score_rollouts(predict: Predictor, root, dataset: str, n_context: int, horizon: int, split: str = "test",
+                   batch_size: int = 8) -> dict[str, torch.Tensor]:
+    "Per-frame scores `[N_trajectories, horizon]` of `predict`'s rollouts from `t = 0` of every trajectory of `split`: VRMSE and NEPS per band."
     windows = rollout_windows(root, dataset, n_context, horizon, split)
-    scores = []
+    scores = {"vrmse": [], **{f"neps_{b}": [] for b in NEPS_BANDS}}
     for start in range(0, len(windows), batch_size):
         truth = torch.stack([windows[i]["fields"] for i in range(start, min(start + batch_size, len(windows)))])
         context, target = truth[:, :, :n_context], truth[:, :, n_context:]
-        pred = predict(context, horizon, dataset)
-        if not isinstance(pred, torch.Tensor) or tuple(pred.shape) != tuple(target.shape):
-            raise ConfigError(f"{dataset}: the predictor must return frames [B, C, n_steps, H, W] = {list(target.shape)} "
-                              f"(channels {list(windows.channels)}), got {list(pred.shape) if isinstance(pred, torch.Tensor) else type(pred).__name__}")
-        scores.append(vrmse_mean(pred.detach().cpu(), target, windows.constant_mask))
-    return torch.cat(scores)
+        pred = _predict_checked(predict, context, target, dataset, windows.channels)
+        scores["vrmse"].append(vrmse_mean(pred, target, windows.constant_mask))
+        for band, v in _neps_mean(pred, target, windows.constant_mask).items(): scores[f"neps_{band}"].append(v)
+    return {k: torch.cat(v) for k, v in scores.items()}
+
+def evaluate_rollouts(predict: Predictor, root, dataset: str, n_context: int, horizon: int, split: str = "test",
+                      batch_size: int = 8) -> torch.Tensor:
+    "Per-frame VRMSE `[N_trajectories, horizon]` of `predict`'s rollouts from `t = 0` of every trajectory of `split`."
+    return score_rollouts(predict, root, dataset, n_context, horizon, split, batch_size)["vrmse"]
+
+# %% ../nbs/12_evaluate.ipynb #5e5a358f
+@torch.no_grad()
+def evaluate_one_step(predict: Predictor, root, dataset: str, n_context: int, n_windows: int = 64, split: str = "test",
+                      seed: int = 0, batch_size: int = 8) -> tuple[torch.Tensor, list[tuple[int, int]]]:
+    "VRMSE `[N]` of one-step predictions from up to `n_windows` random windows of `split`, and the `(trajectory, start)` of each."
+    n_frames = scan_split(dataset_dir(_root(root), dataset), split).n_steps
+    if n_frames <= n_context:
+        raise DataError(f"{dataset}/{split}: trajectories of {n_frames} frames leave nothing to predict after {n_context} context frames")
+    windows = rollout_windows(root, dataset, n_context, n_frames - n_context, split)   # trajectory i = windows[i], its first n_frames frames
+    picks = one_step_windows([n_frames] * len(windows), n_context, n_windows, seed)   # sorted by trajectory
+    loaded, scores = {}, []
+    for start in range(0, len(picks), batch_size):
+        clips = []
+        for i, s in picks[start:start + batch_size]:
+            if i not in loaded: loaded = {i: windows[i]["fields"]}                       # keep only the current trajectory
+            clips.append(loaded[i][:, s:s + n_context + 1])
+        truth = torch.stack(clips)
+        pred = _predict_checked(predict, truth[:, :, :n_context], truth[:, :, n_context:], dataset, windows.channels)
+        scores.append(vrmse_mean(pred, truth[:, :, n_context:], windows.constant_mask)[:, 0])
+    return torch.cat(scores), picks
 
 # %% ../nbs/12_evaluate.ipynb #c5dc42ef
 def default_horizon(root, dataset: str, n_context: int, split: str = "test") -> int:
@@ -71,6 +111,7 @@ def fit_until(stage, cfg, deadline: float) -> Path:
 
 # %% ../nbs/12_evaluate.ipynb #50216dc7
 TINY_LEVELS = (8, 5, 5, 5)      # FSQ levels of the tiny preset: 1,000 codes (PhysiX: 64,000, too big an AR softmax for CPU budgets)
+TINY_MAX_TOKENS = 128           # the tiny tokenizer patches 2×2 first when c_s = 4 would leave more tokens per latent frame
 
 def _halvings(n: int) -> int: return (n & -n).bit_length() - 1  # how often n can be halved exactly
 
@@ -79,9 +120,12 @@ def physix_configs(dataset: str, resolution: Sequence[int], tiny: bool = True, n
     from physix.ar import ARConfig
     from physix.refiner import RefinerConfig
     from physix.tokenizer import TokenizerConfig
-    tok = TokenizerConfig(datasets=(dataset,), levels=TINY_LEVELS) if tiny else TokenizerConfig.paper((dataset,))
-    cs, ct = tok.space_compression, tok.time_compression
     H, W = (int(r) for r in resolution)
+    if tiny:
+        tok = TokenizerConfig(datasets=(dataset,), levels=TINY_LEVELS)
+        if H * W > TINY_MAX_TOKENS * tok.space_compression ** 2: tok = tok.replace(patch=2)
+    else: tok = TokenizerConfig.paper((dataset,))
+    cs, ct = tok.space_compression, tok.time_compression
     if H % cs or W % cs:
         raise ConfigError(f"{dataset}: resolution {H}x{W} is not divisible by the tokenizer's spatial compression {cs} "
                           f"({'tiny' if tiny else 'paper'} preset)")
@@ -187,25 +231,55 @@ def load_predictor(method: str, spec) -> Predictor:
     predict.datasets = tuple(per_dataset)
     return predict
 
+ONE_STEP = "one-step"   # the row of one-step scores on random windows
+
 def evaluate_runs(root, datasets, runs: Mapping[str, object], n_context: int = 5, horizon: Optional[int] = None,
-                  split: str = "test", batch_size: int = 8) -> dict:
-    "`{dataset: {method: {horizon: (mean, lo, hi)}}}` of rollouts from t = 0 by the trained `runs` (method -> run spec)."
+                  split: str = "test", batch_size: int = 8, n_one_step: int = 64, seed: int = 0) -> dict[str, dict]:
+    """Scores of the trained `runs` (method -> run spec): `{"vrmse": {dataset: {method: {row: (mean, lo, hi)}}}, "neps": ...}`.
+
+    VRMSE rows: the horizon windows of rollouts from t = 0, and `ONE_STEP` (`n_one_step` random windows; 0: none).
+    NEPS rows: `"<horizon> <band>"` for the horizon windows and the bands low, mid, high."""
     names = _names(datasets)
     if not isinstance(runs, Mapping) or not runs: raise ConfigError(f"runs: expected a non-empty dict method -> run spec, got {runs!r}")
+    if not isinstance(n_one_step, int) or isinstance(n_one_step, bool) or n_one_step < 0:
+        raise ConfigError(f"n_one_step: expected a number of random windows >= 0, got {n_one_step!r}")
     predictors = {str(m): load_predictor(str(m), spec) for m, spec in runs.items()}
-    results = {}
+    results = {"vrmse": {}, "neps": {}}
     for ds in names:
         covering = {m: p for m, p in predictors.items() if ds in p.datasets}
         if not covering: raise ConfigError(f"no run covers dataset '{ds}'; the runs cover {sorted({d for p in predictors.values() for d in p.datasets})}")
         h = horizon or default_horizon(root, ds, n_context, split)
-        results[ds] = {m: horizon_scores(evaluate_rollouts(p, root, ds, n_context, h, split, batch_size)) for m, p in covering.items()}
+        results["vrmse"][ds], results["neps"][ds] = {}, {}
+        for m, p in covering.items():
+            scores = score_rollouts(p, root, ds, n_context, h, split, batch_size)
+            results["vrmse"][ds][m] = horizon_scores(scores["vrmse"])
+            if n_one_step:
+                one_step = evaluate_one_step(p, root, ds, n_context, n_one_step, split, seed, batch_size)[0]
+                results["vrmse"][ds][m][ONE_STEP] = one_step_scores(one_step)["1"]
+            per_band = {band: horizon_scores(scores[f"neps_{band}"]) for band in NEPS_BANDS}
+            results["neps"][ds][m] = {f"{w} {band}": per_band[band][w] for w in per_band["low"] for band in NEPS_BANDS}
     return results
 
 # %% ../nbs/12_evaluate.ipynb #7fd246d7
 PHYSIX, PHYSIX_NO_REFINER = "physix", "physix (no refiner)"
 
+def _table_paths(out_dir, name: str) -> list[Path]:
+    "The files of `write_results`: `<name>.{md,csv,png}` and `<name>_neps.{md,csv,png}`."
+    return [Path(out_dir) / f"{stem}.{ext}" for stem in (name, f"{name}_neps") for ext in ("md", "csv", "png")]
+
 def _outputs(out_dir: Path, name: str) -> list[Path]:
-    return [out_dir / f"{name}.{ext}" for ext in ("md", "csv", "png", "json")] + [out_dir / "runs"]
+    return _table_paths(out_dir, name) + [out_dir / f"{name}.json", out_dir / "runs"]
+
+def _refuse_existing(paths, overwrite: bool):
+    existing = [str(p) for p in paths if p.exists()]
+    if existing and not overwrite: raise OutputExistsError(f"{existing} already exist(s); pass overwrite=True (CLI: --overwrite) to replace them")
+
+def write_results(results: dict, out_dir, name: str, overwrite: bool = False) -> list[Path]:
+    "Write `evaluate_runs`' two tables: `<name>.{md,csv,png}` (VRMSE) and `<name>_neps.{md,csv,png}`; their paths."
+    _refuse_existing(_table_paths(out_dir, name), overwrite)   # both tables or neither
+    paths = write_table(results["vrmse"], out_dir, name, overwrite=overwrite)
+    paths_neps = write_table(results["neps"], out_dir, f"{name}_neps", overwrite=overwrite, metric="NEPS")
+    return [*paths.values(), *paths_neps.values()]
 
 def check_compare(root, datasets: Sequence[str], baselines: Sequence[str], tiny: bool = True, n_context: int = 5,
                   horizon: Optional[int] = None):
@@ -226,15 +300,15 @@ def check_compare(root, datasets: Sequence[str], baselines: Sequence[str], tiny:
 
 def compare(root, datasets, minutes: float, out_dir, baselines: Sequence[str] = ("fno", "tfno", "unet", "cnextunet"),
             horizon: Optional[int] = None, overwrite: bool = False, tiny: bool = True, n_context: int = 5,
-            name: str = "compare") -> dict:
-    "Train PhysiX and each baseline for `minutes` each per dataset, evaluate rollouts from t = 0, write the table; the results."
+            name: str = "compare", n_one_step: int = 64) -> dict[str, dict]:
+    "Train PhysiX and each baseline for `minutes` each per dataset, evaluate them with `evaluate_runs`, write the tables; the results."
     names, baselines, out_dir = _names(datasets), tuple(_names(baselines, "baselines")), Path(out_dir)
     if not isinstance(minutes, (int, float)) or isinstance(minutes, bool) or not minutes > 0:
         raise ConfigError(f"minutes: expected a positive number of minutes per method, got {minutes!r}")
-    existing = [str(p) for p in _outputs(out_dir, name) if p.exists()]
-    if existing and not overwrite: raise OutputExistsError(f"{existing} already exist(s); pass overwrite=True (CLI: --overwrite) to replace them")
+    _refuse_existing(_outputs(out_dir, name), overwrite)
     check_compare(root, names, baselines, tiny, n_context, horizon)
-    results, report = {}, {"minutes": minutes, "tiny": tiny, "n_context": n_context, "physix_split": PHYSIX_SPLIT, "datasets": {}}
+    results = {"vrmse": {}, "neps": {}}
+    report = {"minutes": minutes, "tiny": tiny, "n_context": n_context, "physix_split": PHYSIX_SPLIT, "n_one_step": n_one_step, "datasets": {}}
     for ds in names:
         runs_dir = out_dir / "runs" / ds
         px_runs, px_seconds = train_physix(root, ds, minutes, runs_dir, tiny, n_context, overwrite)
@@ -243,11 +317,12 @@ def compare(root, datasets, minutes: float, out_dir, baselines: Sequence[str] = 
         pipeline = {"tokenizer": px_runs["tokenizer"], "ar": px_runs["ar"]}
         specs = {PHYSIX: {**pipeline, "refiner": {ds: px_runs["refiner"]}}, PHYSIX_NO_REFINER: pipeline, **trained}
         h = horizon or default_horizon(root, ds, n_context)
-        results[ds] = evaluate_runs(root, [ds], specs, n_context, h)[ds]
+        scores = evaluate_runs(root, [ds], specs, n_context, h, n_one_step=n_one_step)
+        for table in results: results[table][ds] = scores[table][ds]
         runs = {**px_runs, **trained}
         report["datasets"][ds] = {"horizon": h, "train_seconds": seconds, "runs": {k: str(v) for k, v in runs.items()},
                                   "steps": {k: json.loads((v / "checkpoints/latest.json").read_text())["step"] for k, v in runs.items()}}
-    write_table(results, out_dir, name, overwrite=overwrite)
+    write_results(results, out_dir, name, overwrite)
     atomic_write_text(out_dir / f"{name}.json", json.dumps(report, indent=2), overwrite=overwrite)
     return results
 
@@ -261,20 +336,25 @@ def compare_arguments(p):
     p.add_argument("--baselines", default="fno,tfno,unet,cnextunet", help="comma-separated Well baselines")
     p.add_argument("--horizon", type=int, help="frames to roll out (default: what the test trajectories hold, at most 56)")
     p.add_argument("--preset", choices=["tiny", "paper"], default="tiny", help="model sizes")
+    p.add_argument("--one-step", type=int, default=64, metavar="N", help="random test windows for one-step scores (0: none)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing table and its runs")
     return p
+
+def _printed(results: dict) -> str:
+    "Both tables of `evaluate_runs`' results as printed text."
+    return "VRMSE\n" + format_table(results["vrmse"]) + "\nNEPS (normalised error power spectrum per band)\n" + format_table(results["neps"])
 
 def cmd_compare(args) -> int:
     """`physix compare`: train PhysiX and the baselines for the same budget, evaluate, write the table.
 
     Expects the arguments `compare_arguments` adds: `--datasets a,b` (required), `--minutes M` (float, required),
     `--root R`, `--out DIR`, `--baselines fno,tfno,unet,cnextunet`, `--horizon N` (int), `--preset {tiny,paper}`,
-    `--overwrite` (store_true)."""
+    `--one-step N` (int, default 64), `--overwrite` (store_true)."""
     from physix.core import cache_dir
     out = Path(args.out) if args.out else cache_dir() / "runs" / "compare"
     results = compare(args.root, args.datasets, args.minutes, out, baselines=_names(args.baselines, "--baselines"),
-                      horizon=args.horizon, overwrite=args.overwrite, tiny=args.preset == "tiny")
-    print(format_table(results) + f"\nwritten to {out}/compare.{{md,csv,png,json}}")
+                      horizon=args.horizon, overwrite=args.overwrite, tiny=args.preset == "tiny", n_one_step=args.one_step)
+    print(_printed(results) + f"\nwritten to {out}/compare.{{md,csv,png,json}} and {out}/compare_neps.{{md,csv,png}}")
     return 0
 
 def eval_arguments(p):
@@ -285,8 +365,9 @@ def eval_arguments(p):
     p.add_argument("--refiner", action="append", default=[], metavar="DATASET=RUN", help="a trained refiner (repeatable)")
     p.add_argument("--baseline", action="append", default=[], metavar="NAME=RUN", help="a trained Well baseline (repeatable; one run per dataset)")
     p.add_argument("--root", help="Well root holding datasets/<name> (default: the mini-Well cache)")
-    p.add_argument("--out", help="write eval.{md,csv,png} here (default: only print the table)")
+    p.add_argument("--out", help="write eval.{md,csv,png} and eval_neps.{md,csv,png} here (default: only print the tables)")
     p.add_argument("--horizon", type=int, help="frames to roll out (default: what the test trajectories hold, at most 56)")
+    p.add_argument("--one-step", type=int, default=64, metavar="N", help="random test windows for one-step scores (0: none)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing table")
     return p
 
@@ -315,9 +396,10 @@ def cmd_eval(args) -> int:
 
     Expects the arguments `eval_arguments` adds: `--datasets a,b` (required), `--tokenizer RUN`, `--ar RUN`,
     `--refiner DATASET=RUN` (append, default []), `--baseline NAME=RUN` (append, default []), `--root R`,
-    `--out DIR`, `--horizon N` (int), `--overwrite` (store_true)."""
+    `--out DIR`, `--horizon N` (int), `--one-step N` (int, default 64), `--overwrite` (store_true)."""
     runs = eval_specs(args.tokenizer, args.ar, args.refiner, args.baseline)
-    results = evaluate_runs(args.root, args.datasets, runs, horizon=args.horizon)
-    print(format_table(results), end="")
-    if args.out: print(f"written to {', '.join(map(str, write_table(results, args.out, 'eval', overwrite=args.overwrite).values()))}")
+    if args.out: _refuse_existing(_table_paths(args.out, "eval"), args.overwrite)   # at once, before any rollout
+    results = evaluate_runs(args.root, args.datasets, runs, horizon=args.horizon, n_one_step=args.one_step)
+    print(_printed(results), end="")
+    if args.out: print(f"written to {', '.join(map(str, write_results(results, args.out, 'eval', overwrite=args.overwrite)))}")
     return 0
