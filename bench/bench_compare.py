@@ -72,9 +72,9 @@ import torch
 
 from physix.core import cache_dir
 from physix.data import scan_split
-from physix.evaluate import (PHYSIX, PHYSIX_NO_REFINER, PHYSIX_SPLIT, compare, evaluate_rollouts, load_predictor,
-                             rollout_windows)
-from physix.metrics import HORIZONS, horizon_scores
+from physix.evaluate import (NEPS_BANDS, ONE_STEP, PHYSIX, PHYSIX_NO_REFINER, PHYSIX_SPLIT, compare, evaluate_one_step,
+                             evaluate_rollouts, load_predictor, rollout_windows)
+from physix.metrics import HORIZONS, horizon_scores, one_step_scores
 from physix.sims.generate import GRAY_SCOTT_REGIMES, RECIPES, make_dataset
 from physix.wellformat import dataset_dir
 
@@ -82,6 +82,7 @@ DATASETS = ("gray_scott_reaction_diffusion", "shear_flow", "euler_multi_quadrant
 BASELINES = ("fno", "tfno", "unet", "cnextunet")
 N_CONTEXT = 5
 BENCH_HORIZONS = ("1", "2:8", "9:26")
+TABLE_ROWS = (*BENCH_HORIZONS, ONE_STEP)      # rollout windows, then one step from random test windows
 HORIZON = max(HORIZONS[h][1] for h in BENCH_HORIZONS)   # 26 predicted frames
 PERSISTENCE = "persistence*"
 
@@ -171,10 +172,10 @@ def fmt(c) -> str:
     return f"{mean:.3g} [{lo:.3g}, {hi:.3g}]" if math.isfinite(lo) and math.isfinite(hi) else f"{mean:.3g}"
 
 
-def results_table(results, methods) -> list[str]:
+def results_table(results, methods, row_names=TABLE_ROWS) -> list[str]:
     rows = ["| dataset | horizon | " + " | ".join(methods) + " |", "|---|---|" + "---:|" * len(methods)]
     for ds, per_method in results.items():
-        for h in BENCH_HORIZONS:
+        for h in row_names:
             cells = [per_method.get(m, {}).get(h) for m in methods]
             trained = [c[0] for m, c in zip(methods, cells) if c is not None and m != PERSISTENCE and math.isfinite(c[0])]
             best = min(trained) if trained else None
@@ -197,7 +198,7 @@ def ratio_table(results, baselines) -> tuple[list[str], dict]:
             "|---|---|---|---:|---:|---|---:|---:|---|"]
     ratios = {}
     for ds, per_method in results.items():
-        for h in BENCH_HORIZONS:
+        for h in TABLE_ROWS:
             cand = [(per_method[b][h], b) for b in baselines if h in per_method.get(b, {}) and math.isfinite(per_method[b][h][0])]
             if not cand: continue
             best, name = min(cand, key=lambda t: t[0][0])
@@ -278,6 +279,7 @@ def main():
     p.add_argument("--gs-regimes", default=",".join(GRAY_SCOTT_REGIMES), help="Gray-Scott regimes to generate")
     p.add_argument("--valid-fraction", type=float, default=0.125)
     p.add_argument("--test-fraction", type=float, default=0.25)
+    p.add_argument("--one-step", type=int, default=64, help="random test windows for the one-step row")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--root", help="Well root to reuse / generate into (default: <out>/miniwell)")
     p.add_argument("--out", help="output directory (default: <physix cache>/bench/compare-<time>)")
@@ -324,8 +326,9 @@ def main():
 
     # 2. train + evaluate
     t0 = time.perf_counter()
-    results = compare(root, args.datasets, args.minutes, out, baselines=args.baselines, horizon=HORIZON,
-                      overwrite=args.overwrite, tiny=True, n_context=N_CONTEXT)
+    both = compare(root, args.datasets, args.minutes, out, baselines=args.baselines, horizon=HORIZON,
+                   overwrite=args.overwrite, tiny=True, n_context=N_CONTEXT, n_one_step=args.one_step)
+    results, neps = both["vrmse"], both["neps"]
     compare_seconds = time.perf_counter() - t0
     report = json.loads((out / "compare.json").read_text())
     machine("after training")
@@ -346,8 +349,8 @@ def main():
                if report["datasets"][ds]["steps"][stage] < 10]
     if starved:
         say()
-        say("PhysiX stages left with < 10 optimisation steps (their data preparation -- AR: tokenizing every training "
-            "window; refiner: AR rollouts for its triplets -- counts against their share of the budget): "
+        say("PhysiX stages left with < 10 optimisation steps (their data preparation -- AR: tokenizing up to 256 training "
+            "windows; refiner: AR rollouts for its triplets -- counts against their share of the budget): "
             + "; ".join(f"{ds} {stage} {n} step(s)" for ds, stage, n in starved))
     if overruns:
         say()
@@ -360,13 +363,17 @@ def main():
     for ds in args.datasets:
         results[ds][PERSISTENCE] = horizon_scores(evaluate_rollouts(persistence, root, ds, N_CONTEXT, HORIZON),
                                                   {h: HORIZONS[h] for h in BENCH_HORIZONS})
+        if args.one_step:
+            results[ds][PERSISTENCE][ONE_STEP] = one_step_scores(evaluate_one_step(persistence, root, ds, N_CONTEXT, args.one_step)[0])["1"]
     n_test = {ds: scan_split(dataset_dir(root, ds), "test").n_trajectories for ds in args.datasets}
 
     methods = [PHYSIX, PHYSIX_NO_REFINER, *args.baselines, PERSISTENCE]
     say("## VRMSE (mean over test trajectories [95% CI]; lower is better; best trained method in bold)")
     say()
     say("Test trajectories: " + ", ".join(f"{ds} {n}" for ds, n in n_test.items())
-        + f". {PERSISTENCE} = repeat the last context frame (untrained reference, not a baseline).")
+        + f". {PERSISTENCE} = repeat the last context frame (untrained reference, not a baseline). Rows 1, 2:8, 9:26: "
+        f"rollouts from t = 0; {ONE_STEP}: one predicted frame from each of {args.one_step} random test windows (seeded; "
+        "all windows if there are fewer), CI over windows.")
     say()
     for row in results_table(results, methods): say(row)
     say()
@@ -378,6 +385,15 @@ def main():
                   "so these trajectories dominate the mean and its CI")
         flagged += bool(k)
     if flagged: say()
+
+    say("## NEPS at 9:26 (normalised error power spectrum: residual / true power per wavenumber third; mean over the "
+        "frames 9-26 and test trajectories [95% CI]; lower is better)")
+    say()
+    neps_926 = {ds: {m: {b: v[f"9:26 {b}"] for b in NEPS_BANDS if f"9:26 {b}" in v} for m, v in per_m.items()} for ds, per_m in neps.items()}
+    for row in results_table(neps_926, [PHYSIX, PHYSIX_NO_REFINER, *args.baselines], NEPS_BANDS): say(row.replace("| horizon |", "| band |"))
+    say()
+    say(f"All horizons and bands: {out}/compare_neps.md")
+    say()
 
     say("## PhysiX / best trained baseline")
     say()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Optional
 
 import torch
 import torch.nn.functional as F
@@ -124,11 +125,30 @@ class Encoder(nn.Module):
         self.norm_out, self.conv_out = FrameGroupNorm(1, c), CausalConv3d(c, cfg.z_channels, 3, time_padding=tp)
         self.quant_conv = nn.Conv3d(cfg.z_channels, len(cfg.levels), 1)
 
-    def forward(self, x):
+    def patchify(self, x):
+        "`[B, C, T, H, W]` → `[B, C·p², T, H/p, W/p]`: each channel's p×p patches as channels `c·p² + k`."
         b, c, t, h, w = x.shape
         x = F.pixel_unshuffle(x.transpose(1, 2).reshape(b * t, c, h, w), self.patch)
-        x = x.reshape(b, t, -1, h // self.patch, w // self.patch).transpose(1, 2)
-        h = self.middle(self.levels(self.conv_in(x)))
+        return x.reshape(b, t, -1, h // self.patch, w // self.patch).transpose(1, 2)
+
+    def conv_in_sparse(self, x, present: torch.Tensor, fill: torch.Tensor):
+        "`conv_in` of all channels from the `present` ones `x` and the (time-constant) `fill` `[C_in, H, W]` of the others."
+        conv, p2, T = self.conv_in, self.patch ** 2, x.shape[2]
+        absent = torch.ones(len(fill), dtype=torch.bool, device=present.device); absent[present] = False
+        absent = absent.nonzero().flatten()
+        cols = lambda ch: (ch[:, None] * p2 + torch.arange(p2, device=ch.device)).flatten()   # patch channels of ch
+        out = F.conv3d(conv.pad(self.patchify(x)), conv.weight[:, cols(present)], conv.bias, conv.stride)
+        if len(absent):   # the fill's term: the same for every sample, and for every frame once the kernel is past the start
+            n = min(T, conv.kernel_size[0])
+            clip = self.patchify(fill[absent][None, :, None].expand(-1, -1, n, -1, -1).to(x.dtype))
+            const = F.conv3d(conv.pad(clip), conv.weight[:, cols(absent)], None, conv.stride)
+            out = out + torch.cat([const, const[:, :, -1:].expand(-1, -1, T - n, -1, -1)], 2)
+        return out
+
+    def forward(self, x, present: Optional[torch.Tensor] = None, fill: Optional[torch.Tensor] = None):
+        "`x`: all `C_in` channels; or only the channels `present` (indices), the others being `fill` `[C_in, H, W]`."
+        h = self.conv_in(self.patchify(x)) if present is None else self.conv_in_sparse(x, present, fill)
+        h = self.middle(self.levels(h))
         return self.quant_conv(self.conv_out(F.silu(self.norm_out(h))))
 
 class Decoder(nn.Module):
@@ -208,7 +228,13 @@ class UniversalTokenizer(nn.Module):
     def quantize(self, x: torch.Tensor, field_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         "Registry-slot fields `[B, C_union, T, H, W]` → (token ids `[B, t, h, w]`, codes `[B, D, t, h, w]`)."
         self.check_shape(x)
-        codes, ids = self.fsq(self.encoder(self.fill_absent(x, field_mask)))
+        mask = field_mask.to(torch.bool)
+        if mask.ndim == 1 or bool((mask == mask[:1]).all()):   # one set of fields for the whole batch: skip the absent ones' pixels
+            present = (mask if mask.ndim == 1 else mask[0]).nonzero().flatten().to(x.device)
+            fill = F.interpolate(self.fill[None], size=x.shape[-2:], mode="bilinear", align_corners=False)[0]
+            z = self.encoder(x[:, present], present, fill)
+        else: z = self.encoder(self.fill_absent(x, field_mask))
+        codes, ids = self.fsq(z)
         return ids, codes
 
     def reconstruct(self, codes_or_ids: torch.Tensor, dataset: str) -> torch.Tensor:

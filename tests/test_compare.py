@@ -32,8 +32,8 @@ def run(cmd, add_arguments, argv):
     return status, out.getvalue()
 
 
-def rows(path):
-    return {(r["dataset"], r["horizon"], r["method"]): float(r["vrmse"]) for r in csv.DictReader(path.open())}
+def rows(path, metric="vrmse"):
+    return {(r["dataset"], r["horizon"], r["method"]): float(r[metric]) for r in csv.DictReader(path.open())}
 
 
 def test_compare_then_eval(well, tmp_path):
@@ -41,11 +41,16 @@ def test_compare_then_eval(well, tmp_path):
     argv = ["--datasets", GS, "--minutes", "0.1", "--root", well, "--out", out, "--baselines", "fno"]
     status, printed = run(cmd_compare, compare_arguments, argv)
     assert status == 0
-    assert printed.splitlines()[0] == "| dataset | horizon | physix | physix (no refiner) | fno |"
-    assert sorted(p.name for p in out.iterdir()) == ["compare.csv", "compare.json", "compare.md", "compare.png", "runs"]
+    assert printed.splitlines()[:2] == ["VRMSE", "| dataset | horizon | physix | physix (no refiner) | fno |"]
+    assert sorted(p.name for p in out.iterdir()) == ["compare.csv", "compare.json", "compare.md", "compare.png",
+                                                     "compare_neps.csv", "compare_neps.md", "compare_neps.png", "runs"]
     table = rows(out / "compare.csv")
-    assert set(table) == {(GS, h, m) for h in ("1", "2:8") for m in ("physix", "physix (no refiner)", "fno")}
+    assert set(table) == {(GS, h, m) for h in ("1", "2:8", "one-step") for m in ("physix", "physix (no refiner)", "fno")}
     assert all(v > 0 for v in table.values())
+    neps = rows(out / "compare_neps.csv", "neps")
+    assert set(neps) == {(GS, f"{h} {b}", m) for h in ("1", "2:8") for b in ("low", "mid", "high")
+                         for m in ("physix", "physix (no refiner)", "fno")}
+    assert all(v > 0 for v in neps.values())
     report = json.loads((out / "compare.json").read_text())
     assert report["minutes"] == 0.1 and report["datasets"][GS]["horizon"] == 9
     assert all(s >= 1 for s in report["datasets"][GS]["steps"].values())
@@ -60,6 +65,7 @@ def test_compare_then_eval(well, tmp_path):
         "--refiner", f"{GS}={runs['refiner']}", "--baseline", f"fno={runs['fno']}", "--out", tmp_path / "eval"])
     assert status == 0
     assert rows(tmp_path / "eval" / "eval.csv") == pytest.approx(table, rel=1e-5)
+    assert rows(tmp_path / "eval" / "eval_neps.csv", "neps") == pytest.approx(neps, rel=1e-5)
 
 
 def test_compare_overwrite(well, tmp_path):
