@@ -19,7 +19,7 @@ What it does
    8 trajectories give 5/1/2: the library's default 10% test fraction would leave single-file datasets one test
    trajectory and hence no confidence interval).
 2. Training and scoring: `physix.evaluate.compare` with `--minutes` of wall-clock per method and dataset, the
-   same for PhysiX (tokenizer 40%, AR model 40%, refiner 20% of it, in this order; data preparation such as AR
+   same for PhysiX (tokenizer 50%, AR model 30%, refiner 20% of it, in this order; data preparation such as AR
    token caching and refiner triplets counts against it) and for each Well baseline (`the_well.benchmark.models`
    FNO/TFNO/U-Net/ConvNeXt-U-Net, 4 frames in -> 1 out, MSE, z-score, rolled out autoregressively). Every model
    is the "tiny" CPU preset. Each test trajectory is rolled out from t = 0: 5 ground-truth context frames

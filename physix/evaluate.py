@@ -139,7 +139,7 @@ def physix_configs(dataset: str, resolution: Sequence[int], tiny: bool = True, n
 # %% ../nbs/12_evaluate.ipynb #cbaf030b
 from itertools import accumulate
 
-PHYSIX_SPLIT = {"tokenizer": 0.4, "ar": 0.4, "refiner": 0.2}   # shares of PhysiX's budget, in training order
+PHYSIX_SPLIT = {"tokenizer": 0.5, "ar": 0.3, "refiner": 0.2}   # shares of PhysiX's budget, in training order
 
 def train_physix(root, dataset: str, minutes: float, run_dir, tiny: bool = True, n_context: int = 5,
                  overwrite: bool = False) -> tuple[dict[str, Path], float]:
