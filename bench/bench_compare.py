@@ -35,6 +35,12 @@ What it does
    PhysiX is better). The verdict column says whether the two 95% CIs are disjoint ("better"/"worse") or
    overlap ("n.s."); with few test trajectories most comparisons will be n.s. The goal stated in the issue is
    ratio < 1 at 9:26 on at least two datasets; the script reports whatever comes out.
+   The "one-step" row scores single predicted frames from `--one-step` random (trajectory, start) windows of the
+   test split (PhysiX Table 3's setting; seeded, CI over windows). The NEPS table (tokeniser paper eq. 2-3:
+   residual power / true power per radial-wavenumber third, averaged over the time-varying channels, the frames
+   9-26 and the test trajectories) says which scales a method gets wrong. Shear flow is made by a 2/3-dealiased
+   spectral solver, so its true power in the top third of wavenumbers is ~1e-16: NEPS there is the residual power
+   over the 1e-7 floor, i.e. it measures spurious small-scale power a method adds, not a relative error.
 4. Speed. Rollout frames per second at the data's resolution: each trained predictor rolls out all test
    contexts (one batch, 26 frames each, after an untimed one-sample warm-up), frames/s = trajectories x 26 /
    seconds; the numerical solver that made the data simulates the same number of trajectories for 27 frames
