@@ -19,7 +19,7 @@ from torch import nn
 from .core import CheckpointError, Config, ConfigError, DataError
 from .data import WellWindows, denormalize, normalize
 from .sims.generate import miniwell_root
-from .train import Stage, TrainConfig, load_weights
+from .train import Stage, TrainConfig, checkpoint_dir, load_weights
 from .wellformat import dataset_dir
 
 # %% auto #0
@@ -185,10 +185,7 @@ class BaselineStage(Stage):
 
 def load_baseline(run_dir, checkpoint: Literal["best", "latest"] = "best") -> WellBaseline:
     "The baseline trained in `run_dir` (its best checkpoint, else the latest), in eval mode."
-    ckpts = Path(run_dir) / "checkpoints"
-    pointer = next((p for p in (ckpts / f"{checkpoint}.json", ckpts / "latest.json") if p.is_file()), None)
-    if pointer is None: raise CheckpointError(f"{ckpts}: no checkpoint (expected {checkpoint}.json or latest.json); was the run trained?")
-    ckpt = ckpts / json.loads(pointer.read_text())["dir"]
+    ckpt = checkpoint_dir(run_dir, checkpoint)
     spec = json.loads((ckpt / "config.json").read_text())
     stage = BaselineStage(BaselineStageConfig.from_dict(spec["stage_config"]))
     return load_weights(ckpt, stage.build_model()).eval()

@@ -23,10 +23,10 @@ with warnings.catch_warnings():  # the_well imports timm.models.layers, which ti
 from .core import CheckpointError, Config, ConfigError, DataError
 
 # %% auto #0
-__all__ = ['TRIPLET_KEYS', 'RefinerConfig', 'check_size', 'IndexedUNetConvNext', 'Refiner', 'checkpoint_dir', 'load_ar',
-           'window_frames', 'ar_window', 'ar_pairs', 'tokenizer_stats', 'to_normalized', 'to_physical',
-           'make_refiner_triplets', 'check_triplets', 'save_triplets', 'load_triplets', 'RefinerStageConfig',
-           'TripletDataset', 'RefinerStage', 'refiner_recipe', 'load_refiner', 'PhysiX']
+__all__ = ['TRIPLET_KEYS', 'RefinerConfig', 'check_size', 'IndexedUNetConvNext', 'Refiner', 'load_ar', 'window_frames',
+           'ar_window', 'ar_pairs', 'tokenizer_stats', 'to_normalized', 'to_physical', 'make_refiner_triplets',
+           'check_triplets', 'save_triplets', 'load_triplets', 'RefinerStageConfig', 'TripletDataset', 'RefinerStage',
+           'refiner_recipe', 'load_refiner', 'PhysiX']
 
 # %% ../nbs/09_refiner.ipynb #37850ce6
 @dataclass
@@ -110,14 +110,7 @@ class Refiner(nn.Module):
 
 # %% ../nbs/09_refiner.ipynb #28d4eeb2
 from .ar import ARConfig, PhysiXAR
-from .train import load_weights
-
-def checkpoint_dir(run_dir, checkpoint: Literal["best", "latest"] = "best") -> Path:
-    "The checkpoint directory `<checkpoint>.json` of `run_dir` points at (else `latest.json`'s)."
-    ckpts = Path(run_dir) / "checkpoints"
-    pointer = next((p for p in (ckpts / f"{checkpoint}.json", ckpts / "latest.json") if p.is_file()), None)
-    if pointer is None: raise CheckpointError(f"{ckpts}: no checkpoint (expected {checkpoint}.json or latest.json); was the run trained?")
-    return ckpts / json.loads(pointer.read_text())["dir"]
+from .train import checkpoint_dir, load_weights
 
 def _stage_config(ckpt: Path) -> dict:
     path = ckpt / "config.json"

@@ -336,15 +336,11 @@ class TokenizerStage(MultiDatasetStage):
 
 # %% ../nbs/06_tokenizer.ipynb #e7e01b9e
 from .core import CheckpointError
-from .train import load_stage, load_weights
+from .train import checkpoint_dir, load_stage, load_weights
 
 def load(run_dir, checkpoint: Literal["best", "latest"] = "best") -> nn.Module:
     "The tokenizer trained in `run_dir` (its best checkpoint, else the latest), in eval mode."
-    ckpts = Path(run_dir) / "checkpoints"
-    pointers = [ckpts / f"{checkpoint}.json", ckpts / "latest.json"]
-    pointer = next((p for p in pointers if p.is_file()), None)
-    if pointer is None: raise CheckpointError(f"{ckpts}: no checkpoint (expected {checkpoint}.json or latest.json); was the run trained?")
-    ckpt = ckpts / json.loads(pointer.read_text())["dir"]
+    ckpt = checkpoint_dir(run_dir, checkpoint)
     spec = json.loads((ckpt / "config.json").read_text())
     stage = load_stage(spec["stage"], spec["stage_config"])
     model = stage.architecture() if hasattr(stage, "architecture") else stage.build_model()

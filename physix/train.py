@@ -37,7 +37,7 @@ from .core import (CheckpointError, Config, ConfigError, OutputExistsError, Phys
 __all__ = ['TrainConfig', 'constant_schedule', 'cosine_schedule', 'rsqrt_schedule', 'lr_factor', 'Stage', 'load_stage',
            'RegressionConfig', 'RegressionStage', 'MultiDatasetStage', 'Cluster', 'join_cluster', 'reduce_logs',
            'wrap_model', 'unwrap', 'is_fsdp', 'gradient_sync', 'build_optimizer', 'check_weights_fit', 'load_weights',
-           'Trainer', 'fit', 'torchrun_command', 'write_run_spec', 'worker_main', 'launch']
+           'Trainer', 'fit', 'checkpoint_dir', 'torchrun_command', 'write_run_spec', 'worker_main', 'launch']
 
 # %% ../nbs/10_train.ipynb #401fb136
 @dataclass
@@ -588,6 +588,15 @@ class Trainer:
 def fit(stage: Stage, cfg: TrainConfig) -> Path:
     "Train `stage` as `cfg` says, in this process (or as one rank of a torchrun job); return the run directory."
     return Trainer(stage, cfg).run()
+
+# %% ../nbs/10_train.ipynb #b6aeec54
+def checkpoint_dir(run_dir, checkpoint: Literal["best", "latest"] = "best") -> Path:
+    "The checkpoint directory `<checkpoint>.json` of `run_dir` points at (else `latest.json`'s)."
+    if checkpoint not in ("best", "latest"): raise ConfigError(f"checkpoint: expected 'best' or 'latest', got {checkpoint!r}")
+    ckpts = Path(run_dir) / "checkpoints"
+    pointer = next((p for p in (ckpts / f"{checkpoint}.json", ckpts / "latest.json") if p.is_file()), None)
+    if pointer is None: raise CheckpointError(f"{ckpts}: no checkpoint (expected {checkpoint}.json or latest.json); was the run trained?")
+    return ckpts / json.loads(pointer.read_text())["dir"]
 
 # %% ../nbs/10_train.ipynb #414b0af0
 def torchrun_command(run_dir, nproc: int = 1, nnodes: int = 1, node_rank: int = 0, rdzv_endpoint: Optional[str] = None,
