@@ -233,6 +233,10 @@ def load_predictor(method: str, spec) -> Predictor:
 
 ONE_STEP = "one-step"   # the row of one-step scores on random windows
 
+def _check_n_one_step(n):
+    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+        raise ConfigError(f"n_one_step: expected a number of random windows >= 0, got {n!r}")
+
 def evaluate_runs(root, datasets, runs: Mapping[str, object], n_context: int = 5, horizon: Optional[int] = None,
                   split: str = "test", batch_size: int = 8, n_one_step: int = 64, seed: int = 0) -> dict[str, dict]:
     """Scores of the trained `runs` (method -> run spec): `{"vrmse": {dataset: {method: {row: (mean, lo, hi)}}}, "neps": ...}`.
@@ -241,8 +245,7 @@ def evaluate_runs(root, datasets, runs: Mapping[str, object], n_context: int = 5
     NEPS rows: `"<horizon> <band>"` for the horizon windows and the bands low, mid, high."""
     names = _names(datasets)
     if not isinstance(runs, Mapping) or not runs: raise ConfigError(f"runs: expected a non-empty dict method -> run spec, got {runs!r}")
-    if not isinstance(n_one_step, int) or isinstance(n_one_step, bool) or n_one_step < 0:
-        raise ConfigError(f"n_one_step: expected a number of random windows >= 0, got {n_one_step!r}")
+    _check_n_one_step(n_one_step)
     predictors = {str(m): load_predictor(str(m), spec) for m, spec in runs.items()}
     results = {"vrmse": {}, "neps": {}}
     for ds in names:
@@ -306,6 +309,7 @@ def compare(root, datasets, minutes: float, out_dir, baselines: Sequence[str] = 
     if not isinstance(minutes, (int, float)) or isinstance(minutes, bool) or not minutes > 0:
         raise ConfigError(f"minutes: expected a positive number of minutes per method, got {minutes!r}")
     _refuse_existing(_outputs(out_dir, name), overwrite)
+    _check_n_one_step(n_one_step)
     check_compare(root, names, baselines, tiny, n_context, horizon)
     results = {"vrmse": {}, "neps": {}}
     report = {"minutes": minutes, "tiny": tiny, "n_context": n_context, "physix_split": PHYSIX_SPLIT, "n_one_step": n_one_step, "datasets": {}}
