@@ -23,7 +23,7 @@ __all__ = ['Predictor', 'NEPS_BANDS', 'MAX_STEPS', 'TINY_LEVELS', 'TINY_MAX_TOKE
            'PHYSIX_NO_REFINER', 'rollout_windows', 'score_rollouts', 'evaluate_rollouts', 'evaluate_one_step',
            'default_horizon', 'fit_until', 'physix_configs', 'train_physix', 'train_baseline', 'physix_predictor',
            'baseline_predictor', 'load_predictor', 'evaluate_runs', 'write_results', 'check_compare', 'compare',
-           'compare_arguments', 'cmd_compare', 'eval_arguments', 'eval_specs', 'cmd_eval']
+           'compare_arguments', 'cmd_compare', 'eval_arguments', 'compare_specs', 'eval_specs', 'cmd_eval']
 
 # %% ../nbs/12_evaluate.ipynb #ffd44419
 Predictor = Callable[[torch.Tensor, int, str], torch.Tensor]  # (context [B, C, n_context, H, W], n_steps, dataset) -> [B, C, n_steps, H, W]
@@ -212,21 +212,26 @@ def _names(value, what: str = "datasets") -> list[str]:
         raise ConfigError(f"{what}: expected distinct names (a list or 'a,b'), got {value!r}")
     return names
 
-def load_predictor(method: str, spec) -> Predictor:
-    "The predictor of a run spec: `{'tokenizer', 'ar'[, 'refiner']}` for PhysiX, a baseline run directory or a list of them."
+def _one_predictor(method: str, spec) -> Predictor:
     if isinstance(spec, Mapping):
         keys = set(spec)
         if not {"tokenizer", "ar"} <= keys <= {"tokenizer", "ar", "refiner"}:
             raise ConfigError(f"runs[{method!r}]: a PhysiX spec is a dict with 'tokenizer', 'ar' and optionally 'refiner', got keys {sorted(keys)}")
         return physix_predictor(spec["tokenizer"], spec["ar"], spec.get("refiner"))
-    runs = [spec] if isinstance(spec, (str, Path)) else spec
-    if not isinstance(runs, (list, tuple)) or not runs or not all(isinstance(r, (str, Path)) for r in runs):
+    return baseline_predictor(spec)
+
+def load_predictor(method: str, spec) -> Predictor:
+    "The predictor of a run spec: a PhysiX dict `{'tokenizer', 'ar'[, 'refiner']}`, a baseline run directory, or a list of these (one per dataset)."
+    specs = list(spec) if isinstance(spec, (list, tuple)) else [spec]
+    if not specs or not all(isinstance(s, (str, Path, Mapping)) for s in specs):
         raise ConfigError(f"runs[{method!r}]: expected a PhysiX dict, a baseline run directory or a list of them, got {spec!r}")
     per_dataset = {}
-    for run in runs:
-        p = baseline_predictor(run)
-        if p.datasets[0] in per_dataset: raise ConfigError(f"runs[{method!r}]: two runs for '{p.datasets[0]}'")
-        per_dataset[p.datasets[0]] = p
+    for s in specs:
+        p = _one_predictor(method, s)
+        for ds in p.datasets:
+            if ds in per_dataset: raise ConfigError(f"runs[{method!r}]: two runs for '{ds}'")
+            per_dataset[ds] = p
+    if len(specs) == 1: return p
     def predict(context, n_steps, dataset): return per_dataset[dataset](context, n_steps, dataset)
     predict.datasets = tuple(per_dataset)
     return predict
@@ -364,6 +369,7 @@ def cmd_compare(args) -> int:
 def eval_arguments(p):
     "The options of `physix eval` (on parser `p`)."
     p.add_argument("--datasets", required=True, help="comma-separated Well dataset names")
+    p.add_argument("--runs", metavar="COMPARE_JSON", help="every run of a `physix compare` (its compare.json); instead of the run options below")
     p.add_argument("--tokenizer", help="run directory of a trained PhysiX tokenizer (with --ar)")
     p.add_argument("--ar", help="run directory of a trained PhysiX AR model (with --tokenizer)")
     p.add_argument("--refiner", action="append", default=[], metavar="DATASET=RUN", help="a trained refiner (repeatable)")
@@ -382,8 +388,28 @@ def _pairs(items: Sequence[str], what: str) -> list[tuple[str, str]]:
     if bad: raise ConfigError(f"{what}: expected KEY=RUN, got {bad}")
     return pairs
 
-def eval_specs(tokenizer=None, ar=None, refiners: Sequence[str] = (), baselines: Sequence[str] = ()) -> dict:
+def compare_specs(report_path) -> dict:
+    "Run specs for `evaluate_runs` of every run a `compare` report (`compare.json`) lists: PhysiX with and without refiner, each baseline."
+    path = Path(report_path)
+    if not path.is_file(): raise ConfigError(f"--runs {path}: file not found (expected the compare.json of a `physix compare` run)")
+    try: datasets = json.loads(path.read_text())["datasets"]
+    except (json.JSONDecodeError, KeyError, TypeError) as e:
+        raise ConfigError(f"--runs {path}: not a compare report (JSON with 'datasets' -> runs): {type(e).__name__}: {e}") from None
+    runs = {PHYSIX: [], PHYSIX_NO_REFINER: []}
+    for ds, entry in datasets.items():
+        r = entry.get("runs", {}) if isinstance(entry, Mapping) else {}
+        if not {"tokenizer", "ar", "refiner"} <= set(r): raise ConfigError(f"--runs {path}: dataset '{ds}' lacks the PhysiX runs tokenizer, ar, refiner")
+        runs[PHYSIX].append({"tokenizer": r["tokenizer"], "ar": r["ar"], "refiner": {ds: r["refiner"]}})
+        runs[PHYSIX_NO_REFINER].append({"tokenizer": r["tokenizer"], "ar": r["ar"]})
+        for name, run in r.items():
+            if name not in ("tokenizer", "ar", "refiner"): runs.setdefault(name, []).append(run)
+    return runs
+
+def eval_specs(tokenizer=None, ar=None, refiners: Sequence[str] = (), baselines: Sequence[str] = (), runs_file=None) -> dict:
     "Run specs for `evaluate_runs` from `physix eval`'s options."
+    if runs_file:
+        if tokenizer or ar or refiners or baselines: raise ConfigError("--runs replaces --tokenizer/--ar/--refiner/--baseline; give one or the other")
+        return compare_specs(runs_file)
     if bool(tokenizer) != bool(ar): raise ConfigError("--tokenizer and --ar go together (a PhysiX run needs both)")
     if refiners and not tokenizer: raise ConfigError("--refiner needs --tokenizer and --ar")
     runs = {}
@@ -398,10 +424,10 @@ def eval_specs(tokenizer=None, ar=None, refiners: Sequence[str] = (), baselines:
 def cmd_eval(args) -> int:
     """`physix eval`: evaluate trained runs (trains nothing); print the table, and write it to `--out` if given.
 
-    Expects the arguments `eval_arguments` adds: `--datasets a,b` (required), `--tokenizer RUN`, `--ar RUN`,
+    Expects the arguments `eval_arguments` adds: `--datasets a,b` (required), `--runs COMPARE_JSON`, `--tokenizer RUN`, `--ar RUN`,
     `--refiner DATASET=RUN` (append, default []), `--baseline NAME=RUN` (append, default []), `--root R`,
     `--out DIR`, `--horizon N` (int), `--one-step N` (int, default 64), `--overwrite` (store_true)."""
-    runs = eval_specs(args.tokenizer, args.ar, args.refiner, args.baseline)
+    runs = eval_specs(args.tokenizer, args.ar, args.refiner, args.baseline, args.runs)
     if args.out: _refuse_existing(_table_paths(args.out, "eval"), args.overwrite)   # at once, before any rollout
     results = evaluate_runs(args.root, args.datasets, runs, horizon=args.horizon, n_one_step=args.one_step)
     print(_printed(results), end="")
