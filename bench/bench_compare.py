@@ -355,7 +355,7 @@ def main():
                if report["datasets"][ds]["steps"][stage] < 10]
     if starved:
         say()
-        say("PhysiX stages left with < 10 optimisation steps (their data preparation -- AR: tokenizing up to 256 training "
+        say("PhysiX stages left with < 10 optimisation steps (their data preparation -- AR: tokenizing every training "
             "windows; refiner: AR rollouts for its triplets -- counts against their share of the budget): "
             + "; ".join(f"{ds} {stage} {n} step(s)" for ds, stage, n in starved))
     if overruns:

@@ -19,8 +19,8 @@ from .sims.generate import miniwell_root
 from .wellformat import dataset_dir
 
 # %% auto #0
-__all__ = ['Predictor', 'NEPS_BANDS', 'MAX_STEPS', 'TINY_LEVELS', 'TINY_MAX_TOKENS', 'PHYSIX_SPLIT', 'ONE_STEP', 'PHYSIX',
-           'PHYSIX_NO_REFINER', 'rollout_windows', 'score_rollouts', 'evaluate_rollouts', 'evaluate_one_step',
+__all__ = ['Predictor', 'NEPS_BANDS', 'MAX_STEPS', 'TINY_LEVELS', 'TINY_MAX_TOKENS', 'PHYSIX_SPLIT', 'VAL_EVERY', 'ONE_STEP',
+           'PHYSIX', 'PHYSIX_NO_REFINER', 'rollout_windows', 'score_rollouts', 'evaluate_rollouts', 'evaluate_one_step',
            'default_horizon', 'fit_until', 'physix_configs', 'train_physix', 'train_baseline', 'physix_predictor',
            'baseline_predictor', 'load_predictor', 'evaluate_runs', 'write_results', 'check_compare', 'compare',
            'compare_arguments', 'cmd_compare', 'eval_arguments', 'compare_specs', 'eval_specs', 'cmd_eval']
@@ -134,12 +134,13 @@ def physix_configs(dataset: str, resolution: Sequence[int], tiny: bool = True, n
     ar_frames = n_context + (4 if tiny else 8)
     ar = (ARConfig() if tiny else ARConfig.paper()).replace(max_latent_shape=(1 + (ar_frames - 1) // ct, H // cs, W // cs))
     refiner = (RefinerConfig(stages=min(4, _halvings(H), _halvings(W))) if tiny else RefinerConfig.paper()).replace(resolution=(H, W))
-    return dict(tokenizer=tok, tokenizer_frames=5 if tiny else 13, ar=ar, ar_frames=ar_frames, ar_windows=256 if tiny else 0, refiner=refiner)
+    return dict(tokenizer=tok, tokenizer_frames=5 if tiny else 13, ar=ar, ar_frames=ar_frames, refiner=refiner)
 
 # %% ../nbs/12_evaluate.ipynb #cbaf030b
 from itertools import accumulate
 
 PHYSIX_SPLIT = {"tokenizer": 0.5, "ar": 0.3, "refiner": 0.2}   # shares of PhysiX's budget, in training order
+VAL_EVERY = {"ar": 200, "refiner": 100}                         # steps between validations (best checkpoint kept); the tokenizer: at the end
 
 def train_physix(root, dataset: str, minutes: float, run_dir, tiny: bool = True, n_context: int = 5,
                  overwrite: bool = False) -> tuple[dict[str, Path], float]:
@@ -156,11 +157,11 @@ def train_physix(root, dataset: str, minutes: float, run_dir, tiny: bool = True,
     recipe = dict(betas=(0.9, 0.95), schedule="cosine", warmup=10, val_metric="mean_dataset_loss", lr=1e-3, batch_size=4, **common)
     tok = fit_until(TokenizerStage(TokenizerStageConfig(root=str(root), n_frames=cfg["tokenizer_frames"], tokenizer=cfg["tokenizer"])),
                     TrainConfig(run_dir=str(run_dir / "tokenizer"), weight_decay=1e-5, grad_clip=10.0, **recipe), tok_end)
-    ar = fit_until(ARStage(ARStageConfig(tokenizer_run=str(tok), root=str(root), n_frames=cfg["ar_frames"], model=cfg["ar"],
-                                         max_windows=cfg["ar_windows"])),
-                   TrainConfig(run_dir=str(run_dir / "ar"), weight_decay=0.1, grad_clip=1.0, **recipe), ar_end)
+    ar = fit_until(ARStage(ARStageConfig(tokenizer_run=str(tok), root=str(root), n_frames=cfg["ar_frames"], model=cfg["ar"])),
+                   TrainConfig(run_dir=str(run_dir / "ar"), weight_decay=0.1, grad_clip=1.0, val_every=VAL_EVERY["ar"], **recipe), ar_end)
     ref = fit_until(RefinerStage(RefinerStageConfig(ar_run=str(ar), root=str(root), dataset=dataset, n_context=n_context, refiner=cfg["refiner"])),
-                    refiner_recipe(run_dir / "refiner", max_epochs=None, warmup=1, batch_size=16 if tiny else 64, **common), ref_end)
+                    refiner_recipe(run_dir / "refiner", max_epochs=None, warmup=1, batch_size=16 if tiny else 64,
+                                   val_every=VAL_EVERY["refiner"], **common), ref_end)
     return {"tokenizer": tok, "ar": ar, "refiner": ref}, time.perf_counter() - start
 
 # %% ../nbs/12_evaluate.ipynb #06708a8b
