@@ -218,10 +218,13 @@ class UniversalTokenizer(nn.Module):
         if h % cfg.space_compression or w % cfg.space_compression:
             raise ConfigError(f"spatial size {h}×{w} is not divisible by the compression {cfg.space_compression}")
 
+    def fill_frame(self, size) -> torch.Tensor:
+        "The learnable fill resized to `size` (H, W): `[C_union, H, W]`."
+        return F.interpolate(self.fill[None], size=tuple(size), mode="bilinear", align_corners=False)[0]
+
     def fill_absent(self, x: torch.Tensor, field_mask: torch.Tensor) -> torch.Tensor:
         "Replace absent channels (`field_mask` false, `[B, C]` or `[C]`) by the learnable fill resized to H×W."
-        h, w = x.shape[-2:]
-        fill = F.interpolate(self.fill[None], size=(h, w), mode="bilinear", align_corners=False)[0]  # [C, H, W]
+        fill = self.fill_frame(x.shape[-2:])
         mask = field_mask.reshape(-1 if field_mask.ndim > 1 else 1, x.shape[1], 1, 1, 1).to(torch.bool)
         return torch.where(mask, x, fill[None, :, None].to(x.dtype))
 
@@ -231,8 +234,7 @@ class UniversalTokenizer(nn.Module):
         mask = field_mask.to(torch.bool)
         if mask.ndim == 1 or bool((mask == mask[:1]).all()):   # one set of fields for the whole batch: skip the absent ones' pixels
             present = (mask if mask.ndim == 1 else mask[0]).nonzero().flatten().to(x.device)
-            fill = F.interpolate(self.fill[None], size=x.shape[-2:], mode="bilinear", align_corners=False)[0]
-            z = self.encoder(x[:, present], present, fill)
+            z = self.encoder(x[:, present], present, self.fill_frame(x.shape[-2:]))
         else: z = self.encoder(self.fill_absent(x, field_mask))
         codes, ids = self.fsq(z)
         return ids, codes
