@@ -79,7 +79,7 @@ import torch
 from physix.core import cache_dir
 from physix.data import scan_split
 from physix.evaluate import (NEPS_BANDS, ONE_STEP, PHYSIX, PHYSIX_NO_REFINER, PHYSIX_SPLIT, compare, evaluate_one_step,
-                             evaluate_rollouts, load_predictor, rollout_windows)
+                             dataset_run_specs, evaluate_rollouts, load_predictor, rollout_windows)
 from physix.metrics import HORIZONS, horizon_scores, one_step_scores
 from physix.sims.generate import GRAY_SCOTT_REGIMES, RECIPES, make_dataset
 from physix.wellformat import dataset_dir
@@ -247,13 +247,6 @@ def time_solver(name: str, resolution: int, n_traj: int, seed: int, gs_regime: s
     solver(n_traj=n_traj, resolution=resolution, n_steps=HORIZON + 1, seed=seed + 2, **kwargs)
     seconds = time.perf_counter() - t0
     return seconds, n_traj * HORIZON / seconds
-
-
-def run_specs(report: dict, baselines) -> dict:
-    "The run specs compare() evaluated (from its compare.json)."
-    runs = report["runs"]
-    pipeline = {"tokenizer": runs["tokenizer"], "ar": runs["ar"]}
-    return {PHYSIX: {**pipeline, "refiner": runs["refiner"]}, PHYSIX_NO_REFINER: pipeline, **{b: runs[b] for b in baselines}}
 
 
 def uniform_targets(root: Path, name: str) -> tuple[int, int]:
@@ -424,9 +417,9 @@ def main():
         B, res = context.shape[0], "x".join(map(str, context.shape[-2:]))
         s_sec, s_fps = time_solver(ds, args.resolution, B, args.seed, args.gs_regimes[0])
         cells = []
-        specs = run_specs(report["datasets"][ds], args.baselines)
+        specs = dataset_run_specs(ds, report["datasets"][ds]["runs"])
         for m in speed_methods:
-            predict = load_predictor(m, specs[m] if m in (PHYSIX, PHYSIX_NO_REFINER) else [specs[m]])
+            predict = load_predictor(m, specs[m])
             sec, fps = time_predictor(predict, context, ds)
             cells.append(f"{fps:.3g} ({fps / s_fps:.2g}x)")
         say(f"| `{ds}` | {res} | {B} | {s_fps:.3g} | " + " | ".join(cells) + " |")

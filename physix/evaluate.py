@@ -22,8 +22,9 @@ from .wellformat import dataset_dir
 __all__ = ['Predictor', 'NEPS_BANDS', 'MAX_STEPS', 'TINY_LEVELS', 'TINY_MAX_TOKENS', 'PHYSIX_SPLIT', 'VAL_EVERY', 'ONE_STEP',
            'PHYSIX', 'PHYSIX_NO_REFINER', 'rollout_windows', 'score_rollouts', 'evaluate_rollouts', 'evaluate_one_step',
            'default_horizon', 'fit_until', 'physix_configs', 'train_physix', 'train_baseline', 'physix_predictor',
-           'baseline_predictor', 'load_predictor', 'evaluate_runs', 'write_results', 'check_compare', 'compare',
-           'compare_arguments', 'cmd_compare', 'eval_arguments', 'compare_specs', 'eval_specs', 'cmd_eval']
+           'baseline_predictor', 'load_predictor', 'evaluate_runs', 'dataset_run_specs', 'write_results',
+           'check_compare', 'compare', 'compare_arguments', 'cmd_compare', 'eval_arguments', 'compare_specs',
+           'eval_specs', 'cmd_eval']
 
 # %% ../nbs/12_evaluate.ipynb #ffd44419
 Predictor = Callable[[torch.Tensor, int, str], torch.Tensor]  # (context [B, C, n_context, H, W], n_steps, dataset) -> [B, C, n_steps, H, W]
@@ -36,6 +37,13 @@ def rollout_windows(root, dataset: str, n_context: int, horizon: int, split: str
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ConfigError(f"{name}: expected an integer >= 1, got {value!r}")
     return WellWindows(dataset_dir(_root(root), dataset), split, n_in=n_context, n_out=horizon, mode="rollout", normalization=None)
+
+def _trajectory_frames(root, dataset: str, n_context: int, split: str) -> int:
+    "Frames of the shortest trajectory of `split`; a `DataError` unless some follow the `n_context` context frames."
+    n_steps = scan_split(dataset_dir(_root(root), dataset), split).n_steps
+    if n_steps <= n_context:
+        raise DataError(f"{dataset}/{split}: trajectories of {n_steps} frames leave nothing to predict after {n_context} context frames")
+    return n_steps
 
 def _predict_checked(predict: Predictor, context: torch.Tensor, target: torch.Tensor, dataset: str, channels) -> torch.Tensor:
     "`predict(context, n_steps, dataset)` on the CPU, refused by name unless it has the target's shape `[B, C, n_steps, H, W]`."
@@ -76,9 +84,7 @@ def evaluate_rollouts(predict: Predictor, root, dataset: str, n_context: int, ho
 def evaluate_one_step(predict: Predictor, root, dataset: str, n_context: int, n_windows: int = 64, split: str = "test",
                       seed: int = 0, batch_size: int = 8) -> tuple[torch.Tensor, list[tuple[int, int]]]:
     "VRMSE `[N]` of one-step predictions from up to `n_windows` random windows of `split`, and the `(trajectory, start)` of each."
-    n_frames = scan_split(dataset_dir(_root(root), dataset), split).n_steps
-    if n_frames <= n_context:
-        raise DataError(f"{dataset}/{split}: trajectories of {n_frames} frames leave nothing to predict after {n_context} context frames")
+    n_frames = _trajectory_frames(root, dataset, n_context, split)
     windows = rollout_windows(root, dataset, n_context, n_frames - n_context, split)   # trajectory i = windows[i], its first n_frames frames
     picks = one_step_windows([n_frames] * len(windows), n_context, n_windows, seed)   # sorted by trajectory
     loaded, scores = {}, []
@@ -95,10 +101,7 @@ def evaluate_one_step(predict: Predictor, root, dataset: str, n_context: int, n_
 # %% ../nbs/12_evaluate.ipynb #c5dc42ef
 def default_horizon(root, dataset: str, n_context: int, split: str = "test") -> int:
     "Frames to roll out: what the shortest trajectory of `split` holds after `n_context`, at most the last `HORIZONS` window's end."
-    n_steps = scan_split(dataset_dir(_root(root), dataset), split).n_steps
-    if n_steps <= n_context:
-        raise DataError(f"{dataset}/{split}: trajectories of {n_steps} frames leave nothing to predict after {n_context} context frames")
-    return min(n_steps - n_context, max(stop for _, stop in HORIZONS.values()))
+    return min(_trajectory_frames(root, dataset, n_context, split) - n_context, max(stop for _, stop in HORIZONS.values()))
 
 # %% ../nbs/12_evaluate.ipynb #a6b72ae5
 MAX_STEPS = 10_000_000          # the step cap of budgeted runs: never reached, the wall-clock budget stops them
@@ -279,6 +282,14 @@ def _table_paths(out_dir, name: str) -> list[Path]:
 def _outputs(out_dir: Path, name: str) -> list[Path]:
     return _table_paths(out_dir, name) + [out_dir / f"{name}.json", out_dir / "runs"]
 
+def dataset_run_specs(dataset: str, runs: Mapping[str, object]) -> dict:
+    "Run specs of one dataset's `compare` runs `{'tokenizer', 'ar', 'refiner', <baseline>: dir}`: PhysiX with and without refiner, each baseline."
+    missing = {"tokenizer", "ar", "refiner"} - set(runs)
+    if missing: raise ConfigError(f"dataset '{dataset}': the PhysiX runs {sorted(missing)} are missing; expected tokenizer, ar, refiner")
+    pipeline = {"tokenizer": str(runs["tokenizer"]), "ar": str(runs["ar"])}
+    baselines = {name: str(run) for name, run in runs.items() if name not in ("tokenizer", "ar", "refiner")}
+    return {PHYSIX: {**pipeline, "refiner": {dataset: str(runs["refiner"])}}, PHYSIX_NO_REFINER: pipeline, **baselines}
+
 def _refuse_existing(paths, overwrite: bool):
     existing = [str(p) for p in paths if p.exists()]
     if existing and not overwrite: raise OutputExistsError(f"{existing} already exist(s); pass overwrite=True (CLI: --overwrite) to replace them")
@@ -324,12 +335,10 @@ def compare(root, datasets, minutes: float, out_dir, baselines: Sequence[str] = 
         px_runs, px_seconds = train_physix(root, ds, minutes, runs_dir, tiny, n_context, overwrite)
         trained, seconds = {}, {PHYSIX: px_seconds}
         for b in baselines: trained[b], seconds[b] = train_baseline(root, ds, b, minutes, runs_dir / b, tiny, overwrite)
-        pipeline = {"tokenizer": px_runs["tokenizer"], "ar": px_runs["ar"]}
-        specs = {PHYSIX: {**pipeline, "refiner": {ds: px_runs["refiner"]}}, PHYSIX_NO_REFINER: pipeline, **trained}
-        h = horizon or default_horizon(root, ds, n_context)
-        scores = evaluate_runs(root, [ds], specs, n_context, h, n_one_step=n_one_step)
-        for table in results: results[table][ds] = scores[table][ds]
         runs = {**px_runs, **trained}
+        h = horizon or default_horizon(root, ds, n_context)
+        scores = evaluate_runs(root, [ds], dataset_run_specs(ds, runs), n_context, h, n_one_step=n_one_step)
+        for table in results: results[table][ds] = scores[table][ds]
         report["datasets"][ds] = {"horizon": h, "train_seconds": seconds, "runs": {k: str(v) for k, v in runs.items()},
                                   "steps": {k: json.loads((v / "checkpoints/latest.json").read_text())["step"] for k, v in runs.items()}}
     write_results(results, out_dir, name, overwrite)
@@ -396,14 +405,11 @@ def compare_specs(report_path) -> dict:
     try: datasets = json.loads(path.read_text())["datasets"]
     except (json.JSONDecodeError, KeyError, TypeError) as e:
         raise ConfigError(f"--runs {path}: not a compare report (JSON with 'datasets' -> runs): {type(e).__name__}: {e}") from None
-    runs = {PHYSIX: [], PHYSIX_NO_REFINER: []}
+    runs = {}
     for ds, entry in datasets.items():
-        r = entry.get("runs", {}) if isinstance(entry, Mapping) else {}
-        if not {"tokenizer", "ar", "refiner"} <= set(r): raise ConfigError(f"--runs {path}: dataset '{ds}' lacks the PhysiX runs tokenizer, ar, refiner")
-        runs[PHYSIX].append({"tokenizer": r["tokenizer"], "ar": r["ar"], "refiner": {ds: r["refiner"]}})
-        runs[PHYSIX_NO_REFINER].append({"tokenizer": r["tokenizer"], "ar": r["ar"]})
-        for name, run in r.items():
-            if name not in ("tokenizer", "ar", "refiner"): runs.setdefault(name, []).append(run)
+        try: specs = dataset_run_specs(ds, entry.get("runs", {}) if isinstance(entry, Mapping) else {})
+        except ConfigError as e: raise ConfigError(f"--runs {path}: {e}") from None
+        for method, spec in specs.items(): runs.setdefault(method, []).append(spec)
     return runs
 
 def eval_specs(tokenizer=None, ar=None, refiners: Sequence[str] = (), baselines: Sequence[str] = (), runs_file=None) -> dict:
