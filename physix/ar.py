@@ -18,7 +18,7 @@ from .core import Config, ConfigError
 # %% auto #0
 __all__ = ['ARConfig', 'axis_angles', 'RoPE3D', 'rotate', 'RMSNorm', 'KVCache', 'Attention', 'SwiGLU', 'Block', 'PhysiXAR',
            'sample_next', 'generate', 'TokenRuleConfig', 'TokenRuleStage', 'ARStageConfig', 'load_tokenizer',
-           'TokenDataset', 'ARStage', 'rollout']
+           'TokenDataset', 'ARStage', 'carry_constants', 'rollout']
 
 # %% ../nbs/08_ar.ipynb #1b13d57a
 @dataclass
@@ -330,12 +330,10 @@ class ARStage(MultiDatasetStage):
         root = Path(c.root) if c.root else miniwell_root()
         parts = []
         for name in self.names:
-            windows = WellWindows(dataset_dir(root, name), split, n_in=c.n_frames, n_out=0, normalization="zscore",
-                                  registry=tok.registry)
+            windows = WellWindows(dataset_dir(root, name), split, n_in=c.n_frames, n_out=0, normalization=None)  # physical units
             picks = self.window_indices(len(windows), split)
             batches = [torch.stack([windows[i]["fields"] for i in picks[s:s + 16]]) for s in range(0, len(picks), 16)]
-            mask = windows[0]["field_mask"]
-            with torch.no_grad(): parts.append(torch.cat([tok.quantize(b, mask)[0] for b in batches]))
+            with torch.no_grad(): parts.append(torch.cat([tok.encode(b, name) for b in batches]))  # the tokenizer's own normalisation
             if any(a > m for a, m in zip(parts[-1].shape[1:], c.model.max_latent_shape)):
                 raise ConfigError(f"{name}: latent shape {tuple(parts[-1].shape[1:])} exceeds ARConfig.max_latent_shape {c.model.max_latent_shape}")
         self._cache[split] = TokenDataset(parts)
@@ -366,6 +364,16 @@ class ARStage(MultiDatasetStage):
         if not model.training: logs[f"loss_{self.names[int(batch['dataset_id'][0])]}"] = loss.item()
         return loss, logs
 
+# %% ../nbs/08_ar.ipynb #249b4e78
+from .data import WELL_FIELDS
+
+def carry_constants(new: torch.Tensor, context: torch.Tensor, dataset: str) -> torch.Tensor:
+    "`new` frames `[B, C, n, H, W]` with `dataset`'s constant-in-time channels (listed last) copied from the last `context` frame."
+    n_varying = len(WELL_FIELDS[dataset][0])
+    if n_varying == new.shape[1]: return new
+    constant = context[:, n_varying:, -1:].to(new).expand(-1, -1, new.shape[2], -1, -1)
+    return torch.cat([new[:, :n_varying], constant], dim=1)
+
 # %% ../nbs/08_ar.ipynb #dae92728
 @torch.no_grad()
 def rollout(tokenizer, model: PhysiXAR, context: torch.Tensor, dataset: str, n_frames: int, max_latent_frames: Optional[int] = None,
@@ -383,5 +391,5 @@ def rollout(tokenizer, model: PhysiXAR, context: torch.Tensor, dataset: str, n_f
         if new_latent < 1: raise ConfigError(f"the context fills the model's {max_t} latent frames; use a shorter context")
         out = generate(model, ids.flatten(1), (h, w), new_latent, temperature, top_k, top_p, seed)
         decoded = tokenizer.decode(out.view(B, t0 + new_latent, h, w), dataset)
-        frames = torch.cat([frames, decoded[:, :, T0:]], dim=2)
+        frames = torch.cat([frames, carry_constants(decoded[:, :, T0:], context, dataset)], dim=2)
     return frames[:, :, T0:T0 + n_frames]
