@@ -364,7 +364,7 @@ class ARStage(MultiDatasetStage):
         if not model.training: logs[f"loss_{self.names[int(batch['dataset_id'][0])]}"] = loss.item()
         return loss, logs
 
-# %% ../nbs/08_ar.ipynb #249b4e78
+# %% ../nbs/08_ar.ipynb #d6b53c98
 from .data import WELL_FIELDS
 
 def carry_constants(new: torch.Tensor, context: torch.Tensor, dataset: str) -> torch.Tensor:

@@ -88,14 +88,15 @@ def _cmd_train_tokenizer(args) -> int:
 def _cmd_train_ar(args) -> int:
     from physix.ar import ARConfig, ARStage, ARStageConfig
     from physix.sims.generate import miniwell_root
-    from physix.train import TrainConfig, fit, launch
+    from physix.recipes import ar_train_config
+    from physix.train import fit, launch
     model = ARConfig.paper() if args.preset == "paper" else ARConfig()
     stage = ARStage(ARStageConfig(tokenizer_run=str(args.tokenizer), root=str(args.root or miniwell_root()),
                                   datasets=tuple(d for d in (args.datasets or "").split(",") if d), n_frames=args.n_frames, model=model))
-    cfg = TrainConfig(run_dir=args.run_dir or str(cache_dir() / "runs" / "ar"), max_steps=args.steps, batch_size=args.batch_size,
-                      lr=args.lr, betas=(0.9, 0.95), weight_decay=0.1, schedule="cosine", warmup=max(args.steps // 20, 1),
-                      grad_clip=1.0, val_every=args.val_every, val_metric="mean_dataset_loss", seed=args.seed,
-                      resume=args.resume, overwrite=args.overwrite)
+    warmup = max(args.steps // (10 if args.preset == "paper" else 20), 1)   # paper: 1,000 of 10,000 steps
+    changes = dict(val_every=args.val_every) if args.val_every else {}       # else the preset's (paper: every 100 steps)
+    cfg = ar_train_config(args.run_dir or str(cache_dir() / "runs" / "ar"), args.preset, max_steps=args.steps, batch_size=args.batch_size,
+                          lr=args.lr, warmup=warmup, seed=args.seed, resume=args.resume, overwrite=args.overwrite, **changes)
     run = launch(stage, cfg, nproc=args.nproc) if args.nproc > 1 else fit(stage, cfg)
     print(f"trained the AR model in {run}")
     return 0
@@ -109,7 +110,7 @@ def _cmd_train_refiner(args) -> int:
                                             n_context=args.n_context, n_samples=args.n_samples))
     run_dir = args.run_dir or str(cache_dir() / "runs" / f"refiner-{args.dataset}")
     budget = dict(max_steps=args.steps, max_epochs=None) if args.steps else {}
-    cfg = refiner_recipe(run_dir, batch_size=args.batch_size, seed=args.seed, resume=args.resume, overwrite=args.overwrite, **budget)
+    cfg = refiner_recipe(run_dir, args.preset, batch_size=args.batch_size, seed=args.seed, resume=args.resume, overwrite=args.overwrite, **budget)
     run = launch(stage, cfg, nproc=args.nproc) if args.nproc > 1 else fit(stage, cfg)
     print(f"trained the {args.dataset} refiner in {run}")
     return 0
@@ -179,11 +180,13 @@ def build_parser() -> argparse.ArgumentParser:
     ref.add_argument("--dataset", required=True, help="the Well dataset name")
     ref.add_argument("--n-context", type=int, default=5, help="ground-truth context frames")
     ref.add_argument("--n-samples", type=int, default=64, help="AR windows per split used to build triplets")
+    ref.add_argument("--preset", choices=["tiny", "paper"], default="tiny", help="the refiner's recipe: tiny (lr 5e-4) or PhysiX's paper one (lr 5e-3)")
     _add_run_arguments(ref, "<cache>/runs/refiner-<dataset>", steps=None, steps_help="optimiser steps (default: the recipe's 500 epochs)",
                        batch_size=64)
     ref.set_defaults(run=_cmd_train_refiner)
 
-    from physix.evaluate import cmd_compare, cmd_eval, compare_arguments, eval_arguments  # argparse specs live with the commands
+    from physix.compare import cmd_compare, compare_arguments  # argparse specs live with the commands
+    from physix.evaluate import cmd_eval, eval_arguments
     compare_arguments(sub.add_parser("compare", help="train PhysiX and the Well's baselines for equal wall-clock budgets and compare rollouts")).set_defaults(run=cmd_compare)
     eval_arguments(sub.add_parser("eval", help="evaluate trained PhysiX and baseline runs on test rollouts")).set_defaults(run=cmd_eval)
     return parser

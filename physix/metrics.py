@@ -22,8 +22,9 @@ try: from scipy import stats as _stats  # t quantiles for confidence intervals; 
 except ImportError: _stats = None
 
 # %% auto #0
-__all__ = ['HORIZONS', 'vrmse', 'vrmse_mean', 'radial_wavenumbers', 'wavenumber_edges', 'power_spectrum', 'neps', 'neps_bands',
-           'mean_ci', 'horizon_scores', 'one_step_windows', 'one_step_scores', 'format_table', 'write_table']
+__all__ = ['HORIZONS', 'MARK', 'vrmse', 'vrmse_mean', 'radial_wavenumbers', 'wavenumber_edges', 'power_spectrum', 'neps',
+           'neps_bands', 'mean_ci', 'horizon_scores', 'one_step_windows', 'one_step_scores', 'paired_test',
+           'format_table', 'write_table']
 
 # %% ../nbs/11_metrics.ipynb #070942f3
 def _as_float_tensor(x, what: str) -> torch.Tensor:
@@ -181,6 +182,17 @@ def one_step_scores(per_window, confidence: float = 0.95) -> dict[str, tuple[flo
     "`{'1': (mean, ci_low, ci_high)}` over one-step scores of random windows `[N_windows]`."
     return {"1": mean_ci(per_window, confidence)}
 
+# %% ../nbs/11_metrics.ipynb #76bbec19
+def paired_test(a, b) -> dict[str, float]:
+    "Two-sided paired t-test of matched scores `a` vs `b`: `n`, `ratio` (mean a / mean b), `mean_difference`, `t`, `p`."
+    a, b = _to_numpy(a).reshape(-1), _to_numpy(b).reshape(-1)
+    if a.size != b.size or a.size < 2: raise ConfigError(f"paired_test: expected two matched sets of >= 2 scores, got {a.size} and {b.size}")
+    d = a - b
+    n, mean, sd = d.size, float(d.mean()), float(d.std(ddof=1))
+    t = mean / (sd / math.sqrt(n)) if sd > 0 else math.copysign(math.inf, mean) if mean else 0.0
+    sf = float(_stats.t.sf(abs(t), n - 1)) if _stats is not None else 1 - statistics.NormalDist().cdf(abs(t))
+    return {"n": n, "ratio": float(a.mean() / b.mean()), "mean_difference": mean, "t": t, "p": min(1.0, 2 * sf)}
+
 # %% ../nbs/11_metrics.ipynb #93ed8400
 def _is_scalar(v) -> bool:
     "A real number: Python, NumPy, or a 0-d tensor/array (not a bool)."
@@ -216,8 +228,11 @@ def _layout(results) -> tuple[list[str], list[tuple[str, str]], dict]:
 
 def _fmt(x: float, digits: int) -> str: return f"{x:.{digits}g}" if math.isfinite(x) else str(x)
 
-def format_table(results, bold_best: bool = True, digits: int = 4) -> str:
-    "Markdown table of `results[dataset][method][horizon]` (a score or `(mean, lo, hi)`), best (lowest) per row in bold."
+MARK = "†"   # after a cell that `marks` names (e.g. a method no better than persistence there)
+
+def format_table(results, bold_best: bool = True, digits: int = 4, marks=()) -> str:
+    "Markdown table of `results[dataset][method][horizon]` (a score or `(mean, lo, hi)`), best (lowest) per row in bold; `MARK` after each `(dataset, method, horizon)` in `marks`."
+    marks = set(map(tuple, marks))
     methods, rows, cells = _layout(results)
     lines = ["| dataset | horizon | " + " | ".join(methods) + " |", "|---|---|" + "---:|" * len(methods)]
     for ds, h in rows:
@@ -225,11 +240,12 @@ def format_table(results, bold_best: bool = True, digits: int = 4) -> str:
         finite = [c[0] for c in row if c is not None and not math.isnan(c[0])]
         best = min(finite) if finite else None
         texts = []
-        for c in row:
+        for m, c in zip(methods, row):
             if c is None: texts.append("—"); continue
             text = _fmt(c[0], digits)
             if math.isfinite(c[2] - c[1]): text += f" ± {_fmt((c[2] - c[1]) / 2, 2)}"
-            texts.append(f"**{text}**" if bold_best and c[0] == best else text)
+            text = f"**{text}**" if bold_best and c[0] == best else text
+            texts.append(text + MARK if (ds, m, h) in marks else text)
         lines.append(f"| `{ds}` | {h} | " + " | ".join(texts) + " |")
     return "\n".join(lines) + "\n"
 
@@ -258,7 +274,7 @@ def _plot_png(methods, rows, cells, ylabel: str) -> bytes:
     buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=100)
     return buf.getvalue()
 
-def write_table(results, out_dir, name: str, overwrite: bool = False, metric: str = "VRMSE") -> dict[str, Path]:
+def write_table(results, out_dir, name: str, overwrite: bool = False, metric: str = "VRMSE", marks=(), note: str = "") -> dict[str, Path]:
     "Write `results` as `<name>.md`, `<name>.csv` and `<name>.png` in `out_dir`, atomically; returns their paths."
     if not isinstance(name, str) or not name or name.startswith(".") or "/" in name or "\\" in name:
         raise ConfigError(f"name: expected a plain file stem like 'table1', got {name!r}")
@@ -268,7 +284,7 @@ def write_table(results, out_dir, name: str, overwrite: bool = False, metric: st
         raise OutputExistsError(f"{existing} already exist(s); pass overwrite=True (CLI: --overwrite) to replace the table")
     methods, rows, cells = _layout(results)
     md = (f"# {name}\n\n{metric} per dataset and horizon (lower is better; best per row in bold; ± is the 95% "
-          f"confidence half-width).\n\n" + format_table(results))
+          f"confidence half-width).{' ' + note if note else ''}\n\n" + format_table(results, marks=marks))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["dataset", "horizon", "method", metric.lower(), "ci95_low", "ci95_high"])

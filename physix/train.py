@@ -34,10 +34,11 @@ from .core import (CheckpointError, Config, ConfigError, OutputExistsError, Phys
                          atomic_dir, atomic_write_text, autocast, pick_device, seed_everything)
 
 # %% auto #0
-__all__ = ['TrainConfig', 'constant_schedule', 'cosine_schedule', 'rsqrt_schedule', 'lr_factor', 'Stage', 'load_stage',
-           'RegressionConfig', 'RegressionStage', 'MultiDatasetStage', 'Cluster', 'join_cluster', 'reduce_logs',
-           'wrap_model', 'unwrap', 'is_fsdp', 'gradient_sync', 'build_optimizer', 'check_weights_fit', 'load_weights',
-           'Trainer', 'fit', 'checkpoint_dir', 'torchrun_command', 'write_run_spec', 'worker_main', 'launch']
+__all__ = ['TrainConfig', 'constant_schedule', 'cosine_schedule', 'rsqrt_schedule', 'lr_factor', 'budget_total_steps', 'Stage',
+           'load_stage', 'RegressionConfig', 'RegressionStage', 'MultiDatasetStage', 'Cluster', 'join_cluster',
+           'reduce_logs', 'wrap_model', 'unwrap', 'is_fsdp', 'gradient_sync', 'build_optimizer', 'check_weights_fit',
+           'load_weights', 'Trainer', 'fit', 'checkpoint_dir', 'torchrun_command', 'write_run_spec', 'worker_main',
+           'launch']
 
 # %% ../nbs/10_train.ipynb #401fb136
 @dataclass
@@ -57,6 +58,11 @@ class TrainConfig(Config):
     grad_clip: Optional[float] = None    # max global gradient norm
     schedule: Literal["constant", "cosine", "rsqrt"] = "constant"
     schedule_unit: Literal["step", "epoch"] = "step"
+    # "wall": the schedule runs over the max_minutes budget instead of max_steps/max_epochs (its total is the steps
+    # the budget is estimated to hold, from the steps done so far). Not bit-reproducible: the lr depends on the
+    # machine's speed. On resume the budget restarts (as for stopping): the resumed run's schedule follows its own
+    # clock, so the lr rises again to about its peak (no second warmup) and decays over the new budget.
+    schedule_clock: Literal["steps", "wall"] = "steps"
     warmup: int = 0                      # in schedule units
     warmup_start: float = 0.0            # lr factor at the start of warmup (rsqrt, constant)
     cooldown: int = 0                    # rsqrt: units of square-root cooldown at the end
@@ -83,6 +89,8 @@ class TrainConfig(Config):
         for name in ("max_steps", "max_epochs"):
             if getattr(self, name) is not None and getattr(self, name) < 1:
                 raise ConfigError(f"TrainConfig.{name}: expected >= 1, got {getattr(self, name)}")
+        if self.schedule_clock == "wall" and self.max_minutes is None:
+            raise ConfigError("TrainConfig.schedule_clock: 'wall' needs max_minutes (the budget the schedule runs over)")
 
 # %% ../nbs/10_train.ipynb #6b8ecdff
 def constant_schedule(t: int, total: int, warmup: int = 0, warmup_start: float = 0.0) -> float:
@@ -115,6 +123,12 @@ def lr_factor(cfg: TrainConfig, step: int, total_steps: int, steps_per_epoch: in
     if cfg.schedule == "cosine": return cosine_schedule(t, total, cfg.warmup, cfg.min_lr_factor)
     if cfg.schedule == "rsqrt": return rsqrt_schedule(t, total, cfg.warmup, cfg.cooldown, cfg.warmup_start, cfg.rsqrt_offset)
     return constant_schedule(t, total, cfg.warmup, cfg.warmup_start)
+
+# %% ../nbs/10_train.ipynb #733c2c86
+def budget_total_steps(step: int, progress: float, cap: int) -> float:
+    "The total steps a wall-clock budget holds (unrounded), estimated from `step` steps done in the fraction `progress` of it (at most `cap`)."
+    if progress <= 0: return cap
+    return min(max(step, step / progress), cap)
 
 # %% ../nbs/10_train.ipynb #207cd0c3
 class Stage:
@@ -390,9 +404,9 @@ class Trainer:
             raise ConfigError(f"the training data has {len(self.train_data)} samples, fewer than one global batch of "
                               f"{self.global_batch} (batch_size x grad_accum x world_size)")
         self.total_steps = cfg.max_steps or cfg.max_epochs * self.steps_per_epoch
-        self.scheduler = torch.optim.lr_scheduler.LambdaLR(
-            self.optimizer, lambda s: lr_factor(cfg, s, self.total_steps, self.steps_per_epoch))
         self.step, self.epoch, self.batch_in_epoch, self.best = 0, 0, 0, None
+        self.progress = 0.0  # fraction of the max_minutes budget used (rank 0's clock), updated once per step
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda s: self.lr_factor_now(s))
         torch.manual_seed(cfg.seed + self.cluster.rank)  # per-rank randomness (dropout) from here on
         if self.resuming: self._restore(self.ckpt_dir / json.loads((self.ckpt_dir / "latest.json").read_text())["dir"])
 
@@ -468,6 +482,12 @@ class Trainer:
         atomic_write_text(log, "".join(l + "\n" for l in kept), overwrite=True)
 
     # --- training -----------------------------------------------------------------------------------------
+    def lr_factor_now(self, step: int) -> float:
+        "The lr factor after `step` steps: over `total_steps`, or (`schedule_clock='wall'`) the steps the budget is estimated to hold."
+        total = self.total_steps
+        if self.cfg.schedule_clock == "wall": total = budget_total_steps(step, self.progress, self.total_steps)
+        return lr_factor(self.cfg, step, total, self.steps_per_epoch)
+
     def _micro_batches(self, epoch: int, start: int):
         "This rank's micro-batches of the epoch's global batches from number `start` on, `grad_accum` at a time."
         cfg, r = self.cfg, self.cluster.rank
@@ -483,7 +503,7 @@ class Trainer:
         for _ in range(len(batches) - start): yield [next(it) for _ in range(cfg.grad_accum)]
 
     def train_step(self, micro_batches) -> tuple[dict, int]:
-        "One optimiser step over this rank's micro-batches (model in train mode); returns this rank's logs and tokens."
+        "One optimiser step over this rank's micro-batches (model in train mode); returns this rank's logs and tokens (`run` steps the schedule)."
         n = len(micro_batches)
         sums, tokens = {}, 0
         for i, batch in enumerate(micro_batches):
@@ -498,7 +518,7 @@ class Trainer:
         if self.cfg.grad_clip is not None:
             norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.cfg.grad_clip)
             sums["grad_norm"] = float(norm.full_tensor() if hasattr(norm, "full_tensor") else norm)
-        self.optimizer.step(); self.optimizer.zero_grad(set_to_none=True); self.scheduler.step()
+        self.optimizer.step(); self.optimizer.zero_grad(set_to_none=True)
         return sums, tokens
 
     @torch.no_grad()
@@ -532,15 +552,17 @@ class Trainer:
         return value > self.best if self.cfg.val_higher_is_better else value < self.best
 
     def _out_of_time(self) -> bool:
-        "Whether the `max_minutes` budget is spent (rank 0's clock decides for every rank)."
+        "Whether the `max_minutes` budget is spent; also sets `progress`, the fraction used (rank 0's clock decides for every rank)."
         if self.cfg.max_minutes is None: return False
-        over = torch.tensor(float(time.perf_counter() - self.started > 60 * self.cfg.max_minutes), device=self.cluster.device)
-        if self.cluster.distributed: dist.broadcast(over, src=0)
-        return bool(over.item())
+        seconds, budget = time.perf_counter() - self.started, 60 * self.cfg.max_minutes
+        clock = torch.tensor([float(seconds > budget), min(seconds / budget, 1.0)], dtype=torch.float64, device=self.cluster.device)
+        if self.cluster.distributed: dist.broadcast(clock, src=0)
+        over, self.progress = clock.tolist()
+        return bool(over)
 
     def run(self) -> Path:
         cfg, cluster = self.cfg, self.cluster
-        self.started = time.perf_counter()
+        self.started, self.progress = time.perf_counter(), 0.0
         if cluster.is_main and not self.resuming:
             self._log({"event": "start", "world_size": cluster.world_size, "device": str(cluster.device),
                        "global_batch": self.global_batch, "total_steps": self.total_steps})
@@ -557,6 +579,7 @@ class Trainer:
                 self.step += 1; self.batch_in_epoch += 1
                 if self.batch_in_epoch == self.steps_per_epoch: self.epoch, self.batch_in_epoch = self.epoch + 1, 0
                 done = self.step >= self.total_steps or self._out_of_time()
+                self.scheduler.step()  # the lr of the next step: after the clock, which a wall-clock schedule follows
                 bar.update(1)
                 if self.step % cfg.log_every == 0 or done:  # every rank gets here at the same steps
                     seconds = time.perf_counter() - since

@@ -1,6 +1,6 @@
 """`physix compare` and `physix eval` end to end through their CLI functions, on a tiny Gray-Scott mini-Well.
 
-A smoke comparison: PhysiX (tokenizer, AR model, refiner) and an FNO, 0.1 minutes each; then `physix eval` on the
+A smoke comparison: the universal PhysiX (tokenizer, AR model, refiner) and an FNO, 0.1 minutes each; then `physix eval` on the
 runs it trained must reproduce its table (greedy decoding and fixed data make rollouts deterministic)."""
 import argparse
 import contextlib
@@ -11,7 +11,8 @@ import json
 import pytest
 
 from physix.core import OutputExistsError
-from physix.evaluate import cmd_compare, cmd_eval, compare_arguments, eval_arguments
+from physix.compare import cmd_compare, compare_arguments
+from physix.evaluate import cmd_eval, eval_arguments
 from physix.sims.generate import make_dataset
 
 GS = "gray_scott_reaction_diffusion"
@@ -41,28 +42,32 @@ def test_compare_then_eval(well, tmp_path):
     argv = ["--datasets", GS, "--minutes", "0.1", "--root", well, "--out", out, "--baselines", "fno"]
     status, printed = run(cmd_compare, compare_arguments, argv)
     assert status == 0
-    assert printed.splitlines()[:2] == ["VRMSE", "| dataset | horizon | physix | physix (no refiner) | fno |"]
-    assert sorted(p.name for p in out.iterdir()) == ["compare.csv", "compare.json", "compare.md", "compare.png",
-                                                     "compare_neps.csv", "compare_neps.md", "compare_neps.png", "runs"]
+    lines = printed.splitlines()
+    assert lines[0].startswith("equal compute: universal PhysiX: one model for all 1 dataset(s)")
+    assert lines[2:4] == ["VRMSE", "| dataset | horizon | physix | physix (no refiner) | fno | persistence |"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(["compare.csv", "compare.json", "compare.md", "compare.png", "compare_error_budget.csv",
+                                                            "compare_error_budget.md", "compare_error_budget.png",
+                                                            "compare_neps.csv", "compare_neps.md", "compare_neps.png", "runs"])
     table = rows(out / "compare.csv")
-    assert set(table) == {(GS, h, m) for h in ("1", "2:8", "one-step") for m in ("physix", "physix (no refiner)", "fno")}
+    assert set(table) == {(GS, h, m) for h in ("1", "2:8", "one-step") for m in ("physix", "physix (no refiner)", "fno", "persistence")}
     assert all(v > 0 for v in table.values())
     neps = rows(out / "compare_neps.csv", "neps")
     assert set(neps) == {(GS, f"{h} {b}", m) for h in ("1", "2:8") for b in ("low", "mid", "high")
-                         for m in ("physix", "physix (no refiner)", "fno")}
+                         for m in ("physix", "physix (no refiner)", "fno", "persistence")}
     assert all(v > 0 for v in neps.values())
     report = json.loads((out / "compare.json").read_text())
     assert report["minutes"] == 0.1 and report["datasets"][GS]["horizon"] == 9
-    assert all(s >= 1 for s in report["datasets"][GS]["steps"].values())
-    assert all(s >= 6 for s in report["datasets"][GS]["train_seconds"].values())  # each method used its 0.1-minute budget
+    steps = report["datasets"][GS]["steps"]
+    assert steps["fno"] >= 1 and all(s >= 1 for s in steps["physix"].values())
+    assert report["physix_train_seconds"] >= 6 and report["datasets"][GS]["train_seconds"]["fno"] >= 6  # each used its 0.1-minute budget
 
     with pytest.raises(OutputExistsError, match="already exist"):  # refused at once, before any training
         run(cmd_compare, compare_arguments, argv)
 
-    runs = report["datasets"][GS]["runs"]
+    specs = report["datasets"][GS]["specs"]
     status, printed = run(cmd_eval, eval_arguments, [
-        "--datasets", GS, "--root", well, "--tokenizer", runs["tokenizer"], "--ar", runs["ar"],
-        "--refiner", f"{GS}={runs['refiner']}", "--baseline", f"fno={runs['fno']}", "--out", tmp_path / "eval"])
+        "--datasets", GS, "--root", well, "--tokenizer", specs["physix"]["tokenizer"], "--ar", specs["physix"]["ar"],
+        "--refiner", f"{GS}={specs['physix']['refiner'][GS]}", "--baseline", f"fno={specs['fno']}", "--persistence", "--out", tmp_path / "eval"])
     assert status == 0
     assert rows(tmp_path / "eval" / "eval.csv") == pytest.approx(table, rel=1e-5)
     assert rows(tmp_path / "eval" / "eval_neps.csv", "neps") == pytest.approx(neps, rel=1e-5)
