@@ -3,6 +3,7 @@
     python bench/bench_compare.py [--minutes 1] [--seeds 1] [--resolution 64] [--n-traj 8] [--n-steps 40]
         [--datasets gray_scott_reaction_diffusion,shear_flow,euler_multi_quadrants_periodicBC]
         [--baselines fno,tfno,unet,cnextunet] [--physix universal[,single]] [--gs-regimes gliders,...]
+        [--pretrain-minutes 0] [--pretrain-datasets a,b]
         [--test-fraction 0.25] [--valid-fraction 0.125] [--root DIR] [--out DIR] [--threads 1] [--overwrite]
 
 What it does
@@ -29,6 +30,11 @@ What it does
    the ratio PhysiX / best baseline (the baseline with the lowest VRMSE averaged over seeds) per seed and of the
    means, with a two-sided paired t-test over every (seed, test trajectory) pair; the issue's goal is a ratio below
    0.8 at 9:26, significant at 5%, on at least 2 of 3 datasets. The script reports whatever comes out.
+   With `--pretrain-minutes P` the whole comparison runs twice: from scratch, and with the universal tokenizer and AR
+   model pretrained ONCE (P minutes on `--pretrain-datasets`, default the compared ones; a one-off cost reported, not
+   counted) and fine-tuned within the same equal budget (`physix compare --pretrained`). Both are reported, labelled;
+   the baselines are trained once (with the scratch protocol) and serve both. A seed whose comparison is already in
+   `--out` is reused (not retrained) unless `--overwrite`, so the pretrained protocol can be added to a finished run.
 4. Speed. Rollout frames/s of seed 0's models beside the solver that made the data, at the same resolution.
 
 What the numbers mean -- and do not
@@ -58,8 +64,8 @@ from physix.core import cache_dir
 from physix.data import scan_split
 from physix.compare import compare, protocol
 from physix.evaluate import ONE_STEP, PERSISTENCE, PHYSIX, PHYSIX_NO_REFINER, below_floor, load_predictor, rollout_windows
-from physix.metrics import HORIZONS, MARK, format_table, paired_test
-from physix.recipes import PHYSIX_SPLIT
+from physix.metrics import HORIZONS, MARK, format_table, mean_ci, paired_test
+from physix.recipes import PHYSIX_SPLIT, load_pretrained, pretrain_physix
 from physix.sims.generate import GRAY_SCOTT_REGIMES, RECIPES, make_dataset
 from physix.wellformat import dataset_dir
 
@@ -115,10 +121,10 @@ def check_existing(path: Path, resolution: int, name: str) -> str | None:
     return None
 
 
-def prepare_data(args, root: Path) -> dict:
+def prepare_data(args, root: Path, datasets) -> dict:
     "Generate (or reuse) every dataset; returns per-dataset notes."
     notes = {}
-    for name in args.datasets:
+    for name in datasets:
         path = dataset_dir(root, name)
         if path.exists():
             why = check_existing(path, args.resolution, name)
@@ -255,6 +261,90 @@ def uniform_targets(root: Path, name: str) -> tuple[int, int]:
     return int((std < 0.01 * typical[None, :, None]).flatten(1).any(1).sum()), len(w)
 
 
+def run_seeds(args, root: Path, out: Path, pretrained, baselines) -> dict:
+    "compare() once per training seed into `out/seed<s>`; every seed's results, per-trajectory scores and report."
+    per_seed = {}
+    for seed in range(args.seeds):
+        t0 = time.perf_counter()
+        seed_out = out / f"seed{seed}"
+        if (seed_out / "compare.json").is_file() and not args.overwrite:   # an earlier invocation's comparison: reuse it
+            per_seed[seed] = reused_seed(seed_out, args.datasets)
+            say(f"### Seed {seed}: reusing {seed_out} ({per_seed[seed]['report']['protocol']})")
+            say()
+            continue
+        both = compare(root, args.datasets, args.minutes, seed_out, baselines=baselines, physix=names(args.physix),
+                       horizon=HORIZON, overwrite=args.overwrite, tiny=True, n_context=N_CONTEXT, n_one_step=args.one_step, seed=seed,
+                       pretrained=pretrained)
+        report = json.loads((seed_out / "compare.json").read_text())
+        per_seed[seed] = {**both, "per_trajectory": {ds: report["datasets"][ds]["per_trajectory"] for ds in args.datasets}, "report": report}
+        machine(f"seed {seed} done")
+        say(f"### Seed {seed}: compare() took {time.perf_counter() - t0:.0f} s (universal PhysiX trained {report['physix_train_seconds']:.0f} s "
+            f"against {60 * args.minutes * len(args.datasets):.0f} s)")
+        say()
+        say("| dataset | physix steps: tokenizer / AR / refiner | " + " | ".join(f"{b}: s, steps, lr" for b in baselines) + " |")
+        say("|---|---|" + "---|" * len(baselines))
+        for ds in args.datasets:
+            r = report["datasets"][ds]
+            st = r["steps"][PHYSIX]
+            say(f"| `{ds}` | {st['tokenizer']} / {st['ar']} / {st['refiner']} | "
+                + " | ".join(f"{r['train_seconds'][b]:.0f} s, {r['steps'][b]}, {r['baseline_lr'][b]['lr']:g}" for b in baselines) + " |")
+        say()
+        say(f"VRMSE (seed {seed}; mean ± 95% CI half-width over test trajectories; {MARK}: not below persistence)")
+        say()
+        for row in format_table(both["vrmse"], marks=below_floor(both["vrmse"])).splitlines(): say(row)
+        say()
+        say(f"Error budget (seed {seed}; VRMSE at lead time 1)")
+        say()
+        for row in format_table(both["error_budget"]).splitlines(): say(row)
+        say()
+    return per_seed
+
+
+def reused_seed(seed_out: Path, datasets) -> dict:
+    "A finished comparison's scores from its compare.json: VRMSE means and CIs recomputed from the per-trajectory scores."
+    report = json.loads((seed_out / "compare.json").read_text())
+    per_trajectory = {ds: report["datasets"][ds]["per_trajectory"] for ds in datasets}
+    vrmse = {ds: {m: {h: mean_ci(v) for h, v in rows.items()} for m, rows in per_trajectory[ds].items()} for ds in datasets}
+    return {"vrmse": vrmse, "per_trajectory": per_trajectory, "report": report}
+
+
+def summarize(args, root: Path, per_seed: dict, label: str):
+    "The over-seeds tables of one protocol: mean VRMSE, the persistence floor, PhysiX / best baseline with the paired test."
+    methods = [PHYSIX, PHYSIX_NO_REFINER, *args.baselines, PERSISTENCE]
+    n_test = {ds: scan_split(dataset_dir(root, ds), "test").n_trajectories for ds in args.datasets}
+    say(f"### {label}: VRMSE averaged over {args.seeds} seed(s) (mean [min, max] over seeds)")
+    say()
+    say("Test trajectories: " + ", ".join(f"{ds} {n}" for ds, n in n_test.items())
+        + f". {PERSISTENCE}: the last context frame repeated (a floor, not a baseline). Rows 1, 2:8, 9:26: rollouts from "
+        f"t = 0; {ONE_STEP}: one predicted frame from each of {args.one_step} random test windows.")
+    say()
+    averaged = mean_over_seeds(per_seed, args.datasets, methods)
+    for row in results_table(averaged, methods): say(row)
+    say()
+    floor = below_floor(averaged)
+    say("Persistence floor (mean over seeds): " + ("every method beats persistence everywhere" if not floor else "NOT beaten by"))
+    for m in methods:
+        where = {ds: [h for d, mm, h in floor if d == ds and mm == m] for ds in args.datasets}
+        if any(where.values()): say(f"- {m}: " + "; ".join(f"{ds} at {', '.join(hs)}" for ds, hs in where.items() if hs))
+    say()
+    for ds in args.datasets:
+        k, n = uniform_targets(root, ds)
+        if k: say(f"- `{ds}`: {k} of {n} test trajectories become (nearly) spatially uniform in some channel within the "
+                  f"{HORIZON} predicted frames; VRMSE divides by that variance, so they dominate the mean and its CI")
+    say()
+    say(f"### {label}: PhysiX / best trained baseline (goal: below {GOAL_RATIO:g} at 9:26 on at least 2 of 3 datasets, significant at 5%)")
+    say()
+    rows, verdicts = ratio_rows(per_seed, args.baselines, args.datasets)
+    for row in rows: say(row)
+    say()
+    met = [ds for ds in args.datasets if verdicts.get((ds, "9:26"), (0, 1, False))[2]]
+    say(f"- 9:26: ratio below {GOAL_RATIO:g} and significant on {len(met)} of {len(args.datasets)} datasets"
+        + (f" ({', '.join(met)})" if met else "") + f" -> goal {'MET' if len(met) >= 2 else 'NOT met'}")
+    say("- paired test: two-sided paired t-test of PhysiX's against the best baseline's per-trajectory VRMSE (mean over the "
+        "horizon's frames), over every (seed, test trajectory) pair; ratio = PhysiX's mean over seeds / the baseline's.")
+    say()
+
+
 # ----------------------------------------------------------------------------------------------------- main
 def names(text: str) -> list[str]:
     return [s.strip() for s in text.split(",") if s.strip()]
@@ -275,12 +365,18 @@ def main():
     p.add_argument("--test-fraction", type=float, default=0.25)
     p.add_argument("--one-step", type=int, default=64, help="random test windows for the one-step row")
     p.add_argument("--seed", type=int, default=0, help="data seed (the solvers' initial conditions)")
+    p.add_argument("--pretrain-minutes", type=float, default=0, help="also run the pretrained protocol: pretrain the universal "
+                   "tokenizer and AR model once for this long (0: only from scratch)")
+    p.add_argument("--pretrain-datasets", help="datasets to pretrain on (default: the compared ones)")
     p.add_argument("--root", help="Well root to reuse / generate into (default: <out>/miniwell)")
     p.add_argument("--out", help="output directory (default: <physix cache>/bench/compare-<time>)")
     p.add_argument("--threads", type=int, default=1, help="torch intra-op threads (default 1; 0 = torch's choice)")
-    p.add_argument("--overwrite", action="store_true", help="let compare() replace an existing table and runs in --out")
+    p.add_argument("--overwrite", action="store_true", help="let compare() replace an existing table and runs in --out "
+                   "(without it, a seed's finished comparison in --out is reused)")
+    p.add_argument("--report", default="bench_compare.md", help="file name of the report in --out")
     args = p.parse_args()
     args.datasets, args.baselines, args.gs_regimes = names(args.datasets), names(args.baselines), names(args.gs_regimes)
+    args.pretrain_datasets = names(args.pretrain_datasets) if args.pretrain_datasets else list(args.datasets)
     bad = [r for r in args.gs_regimes if r not in GRAY_SCOTT_REGIMES]
     if bad or not args.gs_regimes: p.error(f"--gs-regimes: expected some of {GRAY_SCOTT_REGIMES}, got {args.gs_regimes}")
     if args.n_steps < N_CONTEXT + HORIZON: p.error(f"--n-steps must be >= {N_CONTEXT + HORIZON} (5 context + 26 frames)")
@@ -309,78 +405,48 @@ def main():
 
     # 1. data
     t0 = time.perf_counter()
-    notes = prepare_data(args, root)
+    every = list(dict.fromkeys([*args.datasets, *args.pretrain_datasets]))
+    notes = prepare_data(args, root, every)
     say(f"## Data ({time.perf_counter() - t0:.0f} s)")
     say()
-    table = describe_data(root, args.datasets)
+    table = describe_data(root, every)
     say(table[0].replace("| |", "| source |")); say(table[1])
-    for row, name in zip(table[2:], args.datasets): say(row.replace("| |", f"| {notes[name]} |"))
-    if "gray_scott_reaction_diffusion" in args.datasets and notes.get("gray_scott_reaction_diffusion") != "reused":
+    for row, name in zip(table[2:], every): say(row.replace("| |", f"| {notes[name]} |"))
+    if "gray_scott_reaction_diffusion" in every and notes.get("gray_scott_reaction_diffusion") != "reused":
         say(); say(f"Gray-Scott regimes: {', '.join(args.gs_regimes)}")
     say()
 
-    # 2. train + evaluate, once per seed
-    per_seed = {}
-    for seed in range(args.seeds):
-        t0 = time.perf_counter()
-        seed_out = out / f"seed{seed}"
-        both = compare(root, args.datasets, args.minutes, seed_out, baselines=args.baselines, physix=names(args.physix),
-                       horizon=HORIZON, overwrite=args.overwrite, tiny=True, n_context=N_CONTEXT, n_one_step=args.one_step, seed=seed)
-        report = json.loads((seed_out / "compare.json").read_text())
-        per_seed[seed] = {**both, "per_trajectory": {ds: report["datasets"][ds]["per_trajectory"] for ds in args.datasets}, "report": report}
-        machine(f"seed {seed} done")
-        say(f"## Seed {seed}: compare() took {time.perf_counter() - t0:.0f} s (universal PhysiX trained {report['physix_train_seconds']:.0f} s "
-            f"against {60 * args.minutes * len(args.datasets):.0f} s)")
+    # 2. train + evaluate, once per seed and protocol
+    protocols = {"from scratch": None}
+    if args.pretrain_minutes:
+        pre_dir, t0 = out / "pretrained", time.perf_counter()
+        if (pre_dir / "pretrain.json").is_file() and not args.overwrite: say(f"## Pretraining: reusing {pre_dir}")
+        else:
+            pretrain_physix(root, args.pretrain_datasets, args.pretrain_minutes, pre_dir, n_context=N_CONTEXT, overwrite=args.overwrite)
+            say(f"## Pretraining ({time.perf_counter() - t0:.0f} s)")
+        record = load_pretrained(pre_dir)
         say()
-        say("| dataset | physix steps: tokenizer / AR / refiner | " + " | ".join(f"{b}: s, steps, lr" for b in args.baselines) + " |")
-        say("|---|---|" + "---|" * len(args.baselines))
-        for ds in args.datasets:
-            r = report["datasets"][ds]
-            st = r["steps"][PHYSIX]
-            say(f"| `{ds}` | {st['tokenizer']} / {st['ar']} / {st['refiner']} | "
-                + " | ".join(f"{r['train_seconds'][b]:.0f} s, {r['steps'][b]}, {r['baseline_lr'][b]['lr']:g}" for b in args.baselines) + " |")
+        say(f"Universal tokenizer and AR model pretrained once on {', '.join(record['datasets'])} for {record['seconds']:.0f} s "
+            f"(budget {record['minutes']:g} min, seed {record['seed']}): a one-off cost, not counted in the comparison's budgets.")
         say()
-        say(f"VRMSE (seed {seed}; mean [95% CI over test trajectories]; {MARK}: not below persistence)")
+        protocols["pretrained, then fine-tuned"] = pre_dir
+    per_protocol = {}
+    for label, pretrained in protocols.items():   # the baselines do not depend on the protocol: trained once, with the first
+        say(f"## Protocol: {label}")
         say()
-        for row in format_table(both["vrmse"], marks=below_floor(both["vrmse"])).splitlines(): say(row)
+        per_protocol[label] = run_seeds(args, root, out if pretrained is None else out / "pretrained-protocol", pretrained,
+                                        args.baselines if not per_protocol else ())
+        if len(per_protocol) > 1:                 # the scratch protocol's baseline (and persistence) scores, seed by seed
+            first = next(iter(per_protocol.values()))
+            for seed, r in per_protocol[label].items():
+                for ds in args.datasets:
+                    for key in ("vrmse", "per_trajectory"):
+                        r[key][ds].update({m: v for m, v in first[seed][key][ds].items() if m in args.baselines})
+    for label, per_seed in per_protocol.items():
+        say(f"## Over seeds, protocol: {label}")
         say()
-        say(f"Error budget (seed {seed}; VRMSE at lead time 1)")
-        say()
-        for row in format_table(both["error_budget"]).splitlines(): say(row)
-        say()
-
-    methods = [PHYSIX, PHYSIX_NO_REFINER, *args.baselines, PERSISTENCE]
-    n_test = {ds: scan_split(dataset_dir(root, ds), "test").n_trajectories for ds in args.datasets}
-    say(f"## VRMSE averaged over {args.seeds} seed(s) (mean [min, max] over seeds)")
-    say()
-    say("Test trajectories: " + ", ".join(f"{ds} {n}" for ds, n in n_test.items())
-        + f". {PERSISTENCE}: the last context frame repeated (a floor, not a baseline). Rows 1, 2:8, 9:26: rollouts from "
-        f"t = 0; {ONE_STEP}: one predicted frame from each of {args.one_step} random test windows.")
-    say()
-    averaged = mean_over_seeds(per_seed, args.datasets, methods)
-    for row in results_table(averaged, methods): say(row)
-    say()
-    floor = below_floor(averaged)
-    say("Persistence floor: " + ("every method beats persistence everywhere" if not floor else
-        "NOT beaten (mean over seeds) by " + "; ".join(f"{m} on {ds} at {h}" for ds, m, h in floor)))
-    say()
-    for ds in args.datasets:
-        k, n = uniform_targets(root, ds)
-        if k: say(f"- `{ds}`: {k} of {n} test trajectories become (nearly) spatially uniform in some channel within the "
-                  f"{HORIZON} predicted frames; VRMSE divides by that variance, so they dominate the mean and its CI")
-    say()
-
-    say(f"## PhysiX / best trained baseline (goal: below {GOAL_RATIO:g} at 9:26 on at least 2 of 3 datasets, significant at 5%)")
-    say()
-    rows, verdicts = ratio_rows(per_seed, args.baselines, args.datasets)
-    for row in rows: say(row)
-    say()
-    met = [ds for ds in args.datasets if verdicts.get((ds, "9:26"), (0, 1, False))[2]]
-    say(f"- 9:26: ratio below {GOAL_RATIO:g} and significant on {len(met)} of {len(args.datasets)} datasets"
-        + (f" ({', '.join(met)})" if met else "") + f" -> goal {'MET' if len(met) >= 2 else 'NOT met'}")
-    say("- paired test: two-sided paired t-test of PhysiX's against the best baseline's per-trajectory VRMSE (mean over the "
-        "horizon's frames), over every (seed, test trajectory) pair; ratio = PhysiX's mean over seeds / the baseline's.")
-    say()
+        summarize(args, root, per_seed, label)
+    per_seed = per_protocol["from scratch"]
 
     # 3. speed (seed 0's runs)
     say("## Rollout speed vs the numerical solver (frames/s, float32 CPU, same threads and resolution; seed 0's models)")
@@ -404,8 +470,8 @@ def main():
     say()
     machine("end")
     say(f"total wall-clock {time.perf_counter() - wall0:.0f} s; tables and runs by compare() in {out}/seed*/")
-    (out / "bench_compare.md").write_text("\n".join(_lines) + "\n")
-    print(f"report written to {out / 'bench_compare.md'}")
+    (out / args.report).write_text("\n".join(_lines) + "\n")
+    print(f"report written to {out / args.report}")
 
 
 if __name__ == "__main__":

@@ -219,7 +219,7 @@ def generate(model: PhysiXAR, context: torch.Tensor, frame_shape: tuple[int, int
     return ids
 
 # %% ../nbs/08_ar.ipynb #f8b664dd
-from .train import MultiDatasetStage, Stage
+from .train import MultiDatasetStage, Stage, describe_init, init_from_run
 
 @dataclass
 class TokenRuleConfig(Config):
@@ -282,6 +282,7 @@ class ARStageConfig(Config):
     max_windows: int = 0                   # tokenize at most this many windows per dataset and split (a seeded random subset); 0 = all
     window_seed: int = 0
     model: ARConfig = None                 # vocab_size is set from the tokenizer
+    init_from: str = ""                    # a trained AR run to start from (a fine-tune); "" = random initialisation
 
     def __post_init__(self):
         if self.model is None: self.model = ARConfig()
@@ -347,7 +348,9 @@ class ARStage(MultiDatasetStage):
         return sorted(torch.randperm(n_windows, generator=g)[:c.max_windows].tolist())
 
     def build_model(self):
-        return PhysiXAR(self.config.model.replace(vocab_size=self.tokenizer.fsq.codebook_size))
+        model = PhysiXAR(self.config.model.replace(vocab_size=self.tokenizer.fsq.codebook_size))
+        if self.config.init_from: print(describe_init(init_from_run(model, self.config.init_from), self.config.init_from))
+        return model
 
     def train_dataset(self): return self._tokenize("train")
     def val_dataset(self): return self._tokenize("valid")
@@ -364,7 +367,7 @@ class ARStage(MultiDatasetStage):
         if not model.training: logs[f"loss_{self.names[int(batch['dataset_id'][0])]}"] = loss.item()
         return loss, logs
 
-# %% ../nbs/08_ar.ipynb #d6b53c98
+# %% ../nbs/08_ar.ipynb #397f5d39
 from .data import WELL_FIELDS
 
 def carry_constants(new: torch.Tensor, context: torch.Tensor, dataset: str) -> torch.Tensor:

@@ -283,7 +283,7 @@ from typing import Literal
 
 from .data import WellWindows
 from .sims.generate import miniwell_root
-from .train import MultiDatasetStage
+from .train import MultiDatasetStage, describe_init, init_from_run
 from .wellformat import dataset_dir
 
 @dataclass
@@ -293,6 +293,7 @@ class TokenizerStageConfig(Config):
     n_frames: int = 5               # clip length: 1 + k · time compression
     normalization: Literal["zscore", "rms"] = "zscore"  # per-channel dataset statistics, stored in the tokenizer
     tokenizer: TokenizerConfig = field(default_factory=TokenizerConfig)
+    init_from: str = ""             # a trained tokenizer run to start from (a fine-tune); "" = random initialisation
 
 class TokenizerStage(MultiDatasetStage):
     "Train the PhysiX universal tokenizer on balanced clips of several datasets."
@@ -317,8 +318,9 @@ class TokenizerStage(MultiDatasetStage):
         return UniversalTokenizer(self.config.tokenizer)
 
     def build_model(self):
-        "The tokenizer, with each dataset's normalisation taken from its training split."
+        "The tokenizer (from `init_from`'s weights where they fit), with each dataset's normalisation taken from its training split."
         model = self.architecture()
+        if self.config.init_from: print(describe_init(init_from_run(model, self.config.init_from), self.config.init_from))
         for name, windows in zip(self.config.tokenizer.datasets, self.train_dataset().datasets):
             model.set_normalization(name, windows.shift, windows.scale)
         return model

@@ -37,8 +37,8 @@ from .core import (CheckpointError, Config, ConfigError, OutputExistsError, Phys
 __all__ = ['TrainConfig', 'constant_schedule', 'cosine_schedule', 'rsqrt_schedule', 'lr_factor', 'budget_total_steps', 'Stage',
            'load_stage', 'RegressionConfig', 'RegressionStage', 'MultiDatasetStage', 'Cluster', 'join_cluster',
            'reduce_logs', 'wrap_model', 'unwrap', 'is_fsdp', 'gradient_sync', 'build_optimizer', 'check_weights_fit',
-           'load_weights', 'Trainer', 'fit', 'checkpoint_dir', 'torchrun_command', 'write_run_spec', 'worker_main',
-           'launch']
+           'load_weights', 'Trainer', 'fit', 'checkpoint_dir', 'init_from_run', 'describe_init', 'torchrun_command',
+           'write_run_spec', 'worker_main', 'launch']
 
 # %% ../nbs/10_train.ipynb #401fb136
 @dataclass
@@ -620,6 +620,22 @@ def checkpoint_dir(run_dir, checkpoint: Literal["best", "latest"] = "best") -> P
     pointer = next((p for p in (ckpts / f"{checkpoint}.json", ckpts / "latest.json") if p.is_file()), None)
     if pointer is None: raise CheckpointError(f"{ckpts}: no checkpoint (expected {checkpoint}.json or latest.json); was the run trained?")
     return ckpts / json.loads(pointer.read_text())["dir"]
+
+# %% ../nbs/10_train.ipynb #8aedd696
+def init_from_run(model: nn.Module, run_dir, checkpoint: Literal["best", "latest"] = "best") -> dict[str, list[str]]:
+    "Load `run_dir`'s checkpoint into `model` where names and shapes match: `{'loaded', 'not_loaded' (the model's), 'unused' (the checkpoint's)}`."
+    ckpt = checkpoint_dir(run_dir, checkpoint)
+    weights, own = _read_weights(ckpt / "model.safetensors"), unwrap(model).state_dict()
+    fits = {k: v for k, v in weights.items() if k in own and tuple(v.shape) == tuple(own[k].shape)}
+    unwrap(model).load_state_dict(fits, strict=False)
+    return {"loaded": sorted(fits), "not_loaded": sorted(set(own) - set(fits)), "unused": sorted(set(weights) - set(fits))}
+
+def describe_init(report: dict, run_dir) -> str:
+    "One line saying what `init_from_run` loaded from `run_dir` and naming every tensor it did not."
+    text = f"initialised from {run_dir}: {len(report['loaded'])} tensors loaded"
+    if report["not_loaded"]: text += f"; not loaded (left as initialised): {report['not_loaded']}"
+    if report["unused"]: text += f"; in the checkpoint but not in this model: {report['unused']}"
+    return text
 
 # %% ../nbs/10_train.ipynb #414b0af0
 def torchrun_command(run_dir, nproc: int = 1, nnodes: int = 1, node_rank: int = 0, rdzv_endpoint: Optional[str] = None,
