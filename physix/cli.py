@@ -58,7 +58,6 @@ def _cmd_demo(args) -> int:
 def _tokenizer_stage(args):
     "The stage and TrainConfig for `physix train tokenizer`."
     from physix.sims.generate import miniwell_root
-    from physix.train import TrainConfig
     datasets = tuple(d for d in args.datasets.split(",") if d)
     root = str(args.root or miniwell_root())
     run_dir = args.run_dir or str(cache_dir() / "runs" / f"tokenizer-{args.kind}")
@@ -73,9 +72,10 @@ def _tokenizer_stage(args):
         return stage, pretraining_train_config(lr=args.lr, **common)
     from physix.tokenizer import TokenizerConfig, TokenizerStage, TokenizerStageConfig
     tokenizer = TokenizerConfig.paper(datasets) if args.preset == "paper" else TokenizerConfig(datasets=datasets)
+    from physix.recipes import tokenizer_train_config
     stage = TokenizerStage(TokenizerStageConfig(root=root, n_frames=args.n_frames or (13 if args.preset == "paper" else 5), tokenizer=tokenizer))
-    return stage, TrainConfig(lr=args.lr, betas=(0.9, 0.95), weight_decay=1e-5, schedule="cosine",
-                              warmup=max(args.steps // 20, 1), grad_clip=10.0, **common)
+    return stage, tokenizer_train_config(preset=args.preset, **common, max_epochs=None, schedule_unit="step",  # --steps, not epochs
+                                         lr=args.lr, warmup=max(args.steps // 20, 1))
 
 def _cmd_train_tokenizer(args) -> int:
     from physix.train import fit, launch
