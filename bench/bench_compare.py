@@ -176,14 +176,6 @@ def results_table(results, methods, row_names=TABLE_ROWS) -> list[str]:
     return rows
 
 
-def verdict(a, b) -> str:
-    "a vs b by their 95% CIs: 'better' if a's is entirely below b's, 'worse' if above, else 'n.s.'."
-    if not all(map(math.isfinite, (a[1], a[2], b[1], b[2]))): return "no CI"
-    if a[2] < b[1]: return "better"
-    if a[1] > b[2]: return "worse"
-    return "n.s."
-
-
 def ratio_rows(per_seed, baselines, datasets, rows=TABLE_ROWS, goal=GOAL_RATIO):
     """PhysiX / best baseline per dataset and row: the best baseline is the one with the lowest VRMSE averaged over seeds;
     per-seed ratios, the ratio of the means over seeds, and a paired t-test over every (seed, test trajectory) pair."""

@@ -9,13 +9,11 @@ import json
 from pathlib import Path
 from typing import Optional, Sequence
 
-import torch
-
 from .core import ConfigError, atomic_write_text
 from .data import scan_split
-from .evaluate import (ONE_STEP, PERSISTENCE, PHYSIX, PHYSIX_NO_REFINER, _names, _refuse_existing, _table_paths, default_horizon,
+from .evaluate import (ONE_STEP, PERSISTENCE, PHYSIX, PHYSIX_NO_REFINER, _check_n_one_step, _names, _refuse_existing, _table_paths, default_horizon,
                              error_budget, evaluate_runs, physix_specs, printed_tables, write_results)
-from .metrics import format_table, mean_ci, write_table
+from .metrics import MARK, format_table, mean_ci, write_table
 from .recipes import PHYSIX_SPLIT, _root, load_pretrained, physix_configs, train_baseline, train_physix
 from .wellformat import dataset_dir
 
@@ -73,8 +71,7 @@ def compare(root, datasets, minutes: float, out_dir, baselines: Sequence[str] = 
     if not set(physix) <= set(PHYSIX_MODES): raise ConfigError(f"physix: expected some of {list(PHYSIX_MODES)}, got {list(physix)}")
     if not isinstance(minutes, (int, float)) or isinstance(minutes, bool) or not minutes > 0:
         raise ConfigError(f"minutes: expected a positive number of minutes per method and dataset, got {minutes!r}")
-    if not isinstance(n_one_step, int) or isinstance(n_one_step, bool) or n_one_step < 0:
-        raise ConfigError(f"n_one_step: expected a number of random windows >= 0, got {n_one_step!r}")
+    _check_n_one_step(n_one_step)
     _refuse_existing(_outputs(out_dir, name), overwrite)
     check_compare(root, names, baselines, tiny, n_context, horizon)
     record = load_pretrained(pretrained) if pretrained else None
@@ -129,7 +126,7 @@ def protocol(datasets: Sequence[str], minutes: float, physix: Sequence[str], bas
     if "universal" in physix: parts.append(f"universal PhysiX: one model for all {n} dataset(s), {minutes * n:g} min in all ({minutes:g} × {n})")
     if "single" in physix: parts.append(f"single-dataset PhysiX: {minutes:g} min per dataset")
     parts.append(f"each baseline ({', '.join(baselines)}): {minutes:g} min per dataset, a quarter of it choosing its learning rate from the Well's grid on validation")
-    return "equal compute: " + "; ".join(parts) + f"; persistence scored as a floor ({'†'}: not below it)"
+    return "equal compute: " + "; ".join(parts) + f"; persistence scored as a floor ({MARK}: not below it)"
 
 # %% ../nbs/15_compare.ipynb #64f74c09
 def compare_arguments(p):
